@@ -1,0 +1,81 @@
+"""The `outage-radar` command line: tray by default, plus status, watch and services (no Qt)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import __version__
+
+
+def _interval(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 5:
+        raise argparse.ArgumentTypeError("the interval must be at least 5 seconds")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outage-radar",
+        description="Watch the status pages of AI services. With no command, start the tray app.",
+    )
+    parser.add_argument("--version", action="version", version=f"outage-radar {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--catalog", type=Path, metavar="FILE",
+                        help="watch exactly the services in this TOML catalog file")
+    common.add_argument("--debug", action="store_true", help="verbose logging")
+    parser.add_argument("--catalog", type=Path, metavar="FILE", dest="top_catalog",
+                        help="watch exactly the services in this TOML catalog file")
+    parser.add_argument("--interval", type=_interval, metavar="S", dest="top_interval",
+                        help="poll interval in seconds (at least 5)")
+    parser.add_argument("--debug", action="store_true", dest="top_debug", help="verbose logging")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    status = sub.add_parser("status", parents=[common], help="check once and print the state")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.add_argument("--url", action="append", default=[], metavar="URL",
+                        help="a status page URL to check (repeatable)")
+    status.add_argument("--service", action="append", default=[], metavar="ID",
+                        help="a catalog service id to check (repeatable)")
+
+    watch = sub.add_parser("watch", parents=[common], help="run the monitor and print changes")
+    watch.add_argument("--json", action="store_true", help="one JSON object per line")
+    watch.add_argument("--interval", type=_interval, metavar="S", help="poll interval (>= 5 s)")
+
+    services = sub.add_parser("services", parents=[common], help="list the service catalog")
+    services.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = bool(getattr(args, "debug", False) or args.top_debug)
+    catalog = getattr(args, "catalog", None) or args.top_catalog
+    from .. import logs
+
+    logs.setup(debug=debug, console=args.command is not None)
+    if args.command is None:
+        from ..app import run_tray
+
+        return run_tray(catalog, args.top_interval, debug=debug)
+    from . import commands
+
+    try:
+        if args.command == "status":
+            return commands.status(args.url, args.service, catalog, as_json=args.json)
+        if args.command == "watch":
+            interval = args.interval or args.top_interval
+            return commands.watch(catalog, interval, as_json=args.json)
+        return commands.services(catalog, as_json=args.json)
+    except commands.UsageError as exc:
+        print(f"outage-radar: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

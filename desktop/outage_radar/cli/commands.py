@@ -1,0 +1,137 @@
+"""The headless commands: status (one check), watch (the monitor) and services (the catalog)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from ..core import catalog as catalog_mod
+from ..core import settings as settings_mod
+from ..core.catalog import Catalog, CatalogError, Service
+from ..core.model import Change, Level, Snapshot, overall
+from . import output
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable catalog file; exit code 2."""
+
+
+def _load_catalog(path: Path | None) -> Catalog:
+    try:
+        return catalog_mod.load_file(path) if path is not None else catalog_mod.load_builtin()
+    except CatalogError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def watched(path: Path | None) -> list[Service]:
+    """The services to watch: exactly the catalog file's, else the user's settings."""
+    if path is not None:
+        return list(_load_catalog(path))
+    result = settings_mod.load()
+    if result.moved_aside is not None:
+        print(
+            f"outage-radar: warning: settings file could not be read ({result.problem}); "
+            f"moved aside to {result.moved_aside}; using defaults",
+            file=sys.stderr,
+        )
+    return services_from_settings(result.settings, catalog_mod.load_builtin())
+
+
+def services_from_settings(settings: settings_mod.Settings, builtin: Catalog) -> list[Service]:
+    chosen = [s for key in settings.services if (s := builtin.get(key)) is not None]
+    for page in settings.custom:
+        try:
+            found = catalog_mod.service_from_url(page.url, name=page.name or None)
+        except CatalogError:
+            continue
+        chosen.append(replace(found, id=page.id) if page.id else found)
+    return chosen
+
+
+def status(urls: Sequence[str], ids: Sequence[str], path: Path | None, *, as_json: bool) -> int:
+    from ..core.check import check_all
+
+    chosen: list[Service] = []
+    for url in urls:
+        try:
+            chosen.append(catalog_mod.service_from_url(url))
+        except CatalogError as exc:
+            raise UsageError(str(exc)) from None
+    if ids:
+        cat = _load_catalog(path)
+        for key in ids:
+            found = cat.get(key)
+            if found is None:
+                raise UsageError(f"unknown service id: {key!r} (see `outage-radar services`)")
+            chosen.append(found)
+    if not urls and not ids:
+        chosen = watched(path)
+    if not chosen:
+        raise UsageError("no services to check")
+    results = asyncio.run(check_all(chosen))
+    checked_at = datetime.now().astimezone()
+    if as_json:
+        print(json.dumps(output.status_json(results, checked_at), ensure_ascii=False, indent=2))
+    else:
+        print(output.status_table(results, color=sys.stdout.isatty()))
+    return exit_code([snap for _, snap in results])
+
+
+def exit_code(snapshots: Sequence[Snapshot]) -> int:
+    """0 all operational (maintenance counts), 1 anything degraded or worse, 3 unknown."""
+    level = overall([s.level for s in snapshots])
+    if level.is_problem:
+        return 1
+    if level is Level.UNKNOWN:
+        return 3
+    return 0
+
+
+def watch(path: Path | None, interval: float | None, *, as_json: bool) -> int:
+    services = watched(path)
+    if not services:
+        raise UsageError("no services to watch")
+    if interval is None:
+        interval = settings_mod.load().settings.interval if path is None else 60.0
+    return asyncio.run(_watch(services, interval, as_json))
+
+
+async def _watch(services: list[Service], interval: float, as_json: bool) -> int:
+    from ..core.history import History
+    from ..core.monitor import Monitor
+
+    history = History()
+    monitor = Monitor(services, history=history, interval=interval)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    def show(changes: list[Change]) -> None:
+        for change in changes:
+            line = output.change_json(change) if as_json else output.change_line(change)
+            print(line, flush=True)
+
+    monitor.add_listener(changes=show)
+    await monitor.start()
+    try:
+        await stop.wait()
+    finally:
+        await monitor.stop()
+        history.close()
+    return 0
+
+
+def services(path: Path | None, *, as_json: bool) -> int:
+    cat = _load_catalog(path)
+    if as_json:
+        print(json.dumps({"services": [output.service_json(s) for s in cat]}, indent=2))
+    else:
+        print(output.services_table(list(cat)))
+    return 0

@@ -1,0 +1,171 @@
+"""The user's settings: a TOML file written atomically; a broken one is moved aside, never fatal."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from .. import paths
+from .model import Level
+
+DEFAULT_SERVICES = ("chatgpt", "openai-api")
+MIN_INTERVAL = 5.0
+MAX_BYTES = 1 << 20
+
+
+@dataclass
+class CustomPage:
+    """A status page the user added by URL."""
+
+    id: str
+    name: str
+    url: str
+    platform: str = ""
+
+
+@dataclass
+class Settings:
+    services: list[str] = field(default_factory=lambda: list(DEFAULT_SERVICES))
+    interval: float = 60.0
+    min_level: str = Level.DEGRADED.value
+    notify_recoveries: bool = True
+    notify_maintenance: bool = False
+    quiet_start: str = ""
+    quiet_end: str = ""
+    # service id -> ISO time the mute ends ("" = until unmuted)
+    muted: dict[str, str] = field(default_factory=dict)
+    # service id -> component names the user watches (absent = all)
+    components: dict[str, list[str]] = field(default_factory=dict)
+    # service id -> component names muted
+    muted_components: dict[str, list[str]] = field(default_factory=dict)
+    paused_until: str = ""
+    recover_once: list[str] = field(default_factory=list)
+    start_at_login: bool = False
+    first_run_done: bool = False
+    probe_interval: float = 300.0
+    custom: list[CustomPage] = field(default_factory=list)
+
+    @property
+    def min_level_value(self) -> Level:
+        level = Level.parse(self.min_level)
+        return level if level is not Level.UNKNOWN else Level.DEGRADED
+
+    def muted_until(self, service: str) -> datetime | None | bool:
+        """False when not muted, None when muted indefinitely, else the end of the mute."""
+        if service not in self.muted:
+            return False
+        raw = self.muted[service]
+        if not raw:
+            return None
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            return False
+
+
+def settings_path() -> Path:
+    return paths.user_config_dir() / "settings.toml"
+
+
+@dataclass
+class LoadResult:
+    settings: Settings
+    created: bool = False
+    moved_aside: Path | None = None
+    problem: str = ""
+
+
+def load(path: Path | None = None) -> LoadResult:
+    """Read settings; create defaults when missing; move a broken file aside and use defaults."""
+    path = path or settings_path()
+    if not path.exists():
+        result = LoadResult(Settings(), created=True)
+        save(result.settings, path)
+        return result
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError("file too large")
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return LoadResult(from_dict(data))
+    except (OSError, ValueError, TypeError, UnicodeDecodeError) as exc:
+        aside = _move_aside(path)
+        settings = Settings()
+        save(settings, path)
+        reason = exc.__class__.__name__ if isinstance(exc, OSError) else str(exc)[:200]
+        return LoadResult(settings, moved_aside=aside, problem=reason)
+
+
+def _move_aside(path: Path) -> Path | None:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.broken-{stamp}-{n}")
+        n += 1
+    try:
+        path.replace(target)
+    except OSError:
+        return None
+    return target
+
+
+def from_dict(data: dict[str, Any]) -> Settings:
+    """Build settings from parsed TOML, rejecting wrong types so a bad file is reported."""
+    settings = Settings()
+    known = {f.name for f in fields(Settings)}
+    for key, value in data.items():
+        if key not in known:
+            continue
+        if key == "custom":
+            if not isinstance(value, list):
+                raise TypeError("custom must be an array of tables")
+            settings.custom = [_custom(item) for item in value]
+            continue
+        default = getattr(settings, key)
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, float):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            value = float(value) if ok else value
+        else:
+            ok = isinstance(value, type(default))
+        if not ok:
+            raise TypeError(f"{key} has the wrong type")
+        setattr(settings, key, value)
+    settings.interval = max(MIN_INTERVAL, settings.interval)
+    if not all(isinstance(s, str) for s in settings.services):
+        raise TypeError("services must be a list of ids")
+    return settings
+
+
+def _custom(item: object) -> CustomPage:
+    if not isinstance(item, dict):
+        raise TypeError("custom entries must be tables")
+    values = {k: item.get(k, "") for k in ("id", "name", "url", "platform")}
+    if not all(isinstance(v, str) for v in values.values()) or not values["url"]:
+        raise TypeError("custom entries need string id, name and url")
+    return CustomPage(**values)
+
+
+def save(settings: Settings, path: Path | None = None) -> None:
+    """Write atomically: a crash mid-write leaves the old file or the new one, never half."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = tomli_w.dumps(asdict(settings)).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

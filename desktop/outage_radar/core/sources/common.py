@@ -1,0 +1,174 @@
+"""Helpers every parser shares: safe JSON reading, typed field access, time parsing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import wraps
+from typing import Any, ParamSpec
+from urllib.parse import urlsplit
+
+from ..model import Snapshot
+from ..text import clean, strip_html
+
+P = ParamSpec("P")
+
+
+class ParseError(Exception):
+    """The body is not the status payload we expected; the message is the short reason."""
+
+
+def safe(fn: Callable[P, Snapshot]) -> Callable[P, Snapshot]:
+    """Turn any failure of a parser into an unknown snapshot with a short reason."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Snapshot:
+        try:
+            return fn(*args, **kwargs)
+        except ParseError as exc:
+            return Snapshot.failed(str(exc))
+        except RecursionError:
+            return Snapshot.failed("payload too deeply nested")
+        except Exception:  # a hostile payload must never take the app down
+            return Snapshot.failed("not a status page")
+
+    return wrapper
+
+
+def load_json(body: bytes) -> Any:
+    if not body or not body.strip():
+        raise ParseError("empty response")
+    head = body.lstrip()[:1]
+    if head == b"<":
+        raise ParseError("not a status page (HTML)")
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError("bad JSON") from exc
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """The value as a JSON object, or an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def arr(value: Any) -> list[Any]:
+    """The value as a JSON array, or an empty one (incident.io sends null for empty lists)."""
+    return value if isinstance(value, list) else []
+
+
+def objs(value: Any) -> list[dict[str, Any]]:
+    return [item for item in arr(value) if isinstance(item, dict)]
+
+
+def text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO 8601 or RFC 822 to an aware UTC datetime; None when absent or garbled."""
+    if not isinstance(value, str) or not value or len(value) > 96:
+        return None
+    raw = value.strip()
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            js = _parse_js_date(raw)
+            if js is None:
+                return None
+            when = js
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+# Caps keep one hostile or huge page from flooding the UI and the change detector.
+MAX_COMPONENTS = 200
+MAX_INCIDENTS = 50
+MAX_MAINTENANCES = 50
+MAX_REFS = 50
+
+# Instatus sends JavaScript Date.toString(): "Sat Jun 11 2022 18:55:50 GMT+0000 (...)".
+_JS_DATE = re.compile(
+    r"^[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT([+-]\d{4})"
+)
+
+
+def _parse_js_date(raw: str) -> datetime | None:
+    m = _JS_DATE.match(raw)
+    if not m:
+        return None
+    mon, day, year, hh, mm, ss, off = m.groups()
+    try:
+        return datetime.strptime(f"{day} {mon} {year} {hh}:{mm}:{ss} {off}", "%d %b %Y %H:%M:%S %z")
+    except ValueError:
+        return None
+
+
+def title(value: Any, limit: int = 300) -> str:
+    """A payload string fit for a one-line label."""
+    raw = text(value)
+    return clean(raw[: limit * 4], limit, single_line=True)
+
+
+def body(value: Any, limit: int = 1000, *, html: bool = False) -> str:
+    """A payload string fit for a multi-line update text; slices first so clean() stays cheap."""
+    raw = text(value)[: limit * 8]
+    return clean(strip_html(raw) if html else raw, limit)
+
+
+def ident(value: Any) -> str:
+    return title(value, 120)
+
+
+def word(value: Any) -> str:
+    """A vocabulary value (status, impact) normalised for lookup."""
+    return text(value).strip().lower()[:64]
+
+
+def web_url(value: Any) -> str | None:
+    """Only http(s) links survive: a javascript: or file: link must never reach a click."""
+    raw = text(value).strip()
+    if not raw or len(raw) > 2048 or any(ch.isspace() or ord(ch) < 32 for ch in raw):
+        return None
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return raw
+
+
+def join_url(base: str, path: str) -> str | None:
+    """`path` under page `base`, or None when the base is not a web URL."""
+    root = web_url(base)
+    if root is None or not path:
+        return None
+    return web_url(root.rstrip("/") + "/" + path.lstrip("/"))
+
+
+def refs(*groups: Any) -> tuple[str, ...]:
+    """Distinct non-empty component references (ids and names), capped, in first-seen order."""
+    seen: dict[str, None] = {}
+    for group in groups:
+        for item in group:
+            ref = ident(item)
+            if ref and ref not in seen:
+                seen[ref] = None
+                if len(seen) >= MAX_REFS:
+                    return tuple(seen)
+    return tuple(seen)

@@ -1,0 +1,1 @@
+"""Data shipped with Outage Radar: the service catalog, icons and desktop files."""

@@ -1,0 +1,172 @@
+"""A fake status-page server on 127.0.0.1 that can flip pages between states and serve faults."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+FAULTS = (
+    "drip",
+    "gzip_bomb",
+    "huge",
+    "html",
+    "bad_json",
+    "truncated",
+    "wrong_type",
+    "empty",
+    "rate_limit",
+    "rate_limit_date",
+    "unavailable",
+    "server_error",
+    "redirect_loop",
+    "redirect_file",
+    "reset",
+)
+
+
+@dataclass
+class Page:
+    body: bytes = b"{}"
+    content_type: str = "application/json"
+    fault: str | None = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: bool = True
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep tests quiet
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        srv = self.server
+        with srv.lock:
+            srv.hits[self.path] = srv.hits.get(self.path, 0) + 1
+            srv.log.append((time.monotonic(), self.path))
+            page = srv.pages.get(self.path)
+        if page is None:
+            self._send(404, b"<html>not found</html>", "text/html")
+            return
+        if page.fault:
+            self._fault(page.fault)
+            return
+        tag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
+        if page.etag and self.headers.get("If-None-Match") == tag:
+            with srv.lock:
+                srv.not_modified += 1
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self.end_headers()
+            return
+        extra = dict(page.headers)
+        if page.etag:
+            extra["ETag"] = tag
+        self._send(page.status, page.body, page.content_type, extra)
+
+    def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None,
+              ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        with self.server.lock:
+            self.server.bytes_sent += len(body)
+        self.wfile.write(body)
+
+    def _fault(self, fault: str) -> None:
+        if fault == "drip":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            try:
+                for _ in range(600):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                pass
+        elif fault == "gzip_bomb":
+            self._send(200, _BOMB, "application/json", {"Content-Encoding": "gzip"})
+        elif fault == "huge":
+            self._send(200, b'{"x": "' + b"a" * (12 << 20) + b'"}', "application/json")
+        elif fault == "html":
+            self._send(200, b"<!doctype html><html><body>Loading...</body></html>", "text/html")
+        elif fault == "bad_json":
+            self._send(200, b'{"status": {"indicator": "none"', "application/json")
+        elif fault == "truncated":
+            self._send(200, b'{"page": {"id": "x"}, "components": [{"id": "a", "na',
+                       "application/json")
+        elif fault == "wrong_type":
+            self._send(200, b'["not", "an", "object"]', "application/json")
+        elif fault == "empty":
+            self._send(200, b"", "application/json")
+        elif fault == "rate_limit":
+            self._send(429, b"slow down", "text/plain", {"Retry-After": "120"})
+        elif fault == "rate_limit_date":
+            when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 300))
+            self._send(429, b"slow down", "text/plain", {"Retry-After": when})
+        elif fault == "unavailable":
+            self._send(503, b"maintenance", "text/plain", {"Retry-After": "60"})
+        elif fault == "server_error":
+            self._send(500, b"oops", "text/plain")
+        elif fault == "redirect_loop":
+            self._send(302, b"", "text/plain", {"Location": self.path})
+        elif fault == "redirect_file":
+            self._send(302, b"", "text/plain", {"Location": "file:///etc/passwd"})
+        elif fault == "reset":
+            self.connection.setsockopt(1, 13, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # SO_LINGER 0
+            self.connection.close()
+
+
+_BOMB = gzip.compress(b"0" * (64 << 20), compresslevel=9)
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.pages: dict[str, Page] = {}
+        self.hits: dict[str, int] = {}
+        self.log: list[tuple[float, str]] = []
+        self.not_modified = 0
+        self.bytes_sent = 0
+        self.lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def set(self, path: str, body: bytes | str = b"{}", **kwargs: Any) -> str:
+        data = body.encode() if isinstance(body, str) else body
+        with self.lock:
+            self.pages[path] = Page(body=data, **kwargs)
+        return self.url(path)
+
+    def fault(self, path: str, fault: str) -> str:
+        assert fault in FAULTS, fault
+        with self.lock:
+            self.pages[path] = Page(fault=fault)
+        return self.url(path)
+
+    def start(self) -> FakeServer:
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
