@@ -70,8 +70,13 @@ class _Handler(BaseHTTPRequestHandler):
             extra["ETag"] = tag
         self._send(page.status, page.body, page.content_type, extra)
 
-    def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None,
-              ) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -103,8 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault == "bad_json":
             self._send(200, b'{"status": {"indicator": "none"', "application/json")
         elif fault == "truncated":
-            self._send(200, b'{"page": {"id": "x"}, "components": [{"id": "a", "na',
-                       "application/json")
+            self._send(
+                200, b'{"page": {"id": "x"}, "components": [{"id": "a", "na', "application/json"
+            )
         elif fault == "wrong_type":
             self._send(200, b'["not", "an", "object"]', "application/json")
         elif fault == "empty":

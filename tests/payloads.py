@@ -48,8 +48,12 @@ def summary(
                 "shortlink": f"{url}/incidents/{incident_id}",
                 "components": comps,
                 "incident_updates": [
-                    {"id": "u1", "status": "investigating", "body": update,
-                     "display_at": "2026-11-21T10:10:00Z"}
+                    {
+                        "id": "u1",
+                        "status": "investigating",
+                        "body": update,
+                        "display_at": "2026-11-21T10:10:00Z",
+                    }
                 ],
             }
         )

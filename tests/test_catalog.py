@@ -1,0 +1,271 @@
+"""Tests for the service catalog: the built-in data and the rules user catalogs must follow."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from outage_radar.core import sources
+from outage_radar.core.catalog import (
+    CATEGORIES,
+    MAX_FILE_BYTES,
+    Catalog,
+    CatalogError,
+    Service,
+    load_builtin,
+    load_file,
+    parse_catalog,
+    service_from_url,
+)
+
+REQUIRED_IDS = {
+    "chatgpt", "openai-api", "sora", "codex", "claude", "anthropic-api", "claude-code",
+    "gemini", "gemini-api", "copilot", "cursor", "perplexity", "mistral", "groq", "cohere",
+    "huggingface", "together", "replicate", "deepseek", "grok", "azure-openai", "character-ai",
+}  # fmt: skip
+
+
+def _urls(service: Service) -> list[str]:
+    links = [getattr(service.links, f.name) for f in fields(service.links)]
+    probe = [service.probe.url] if service.probe else []
+    return [service.url, *service.endpoints, *probe, *(u for u in links if u)]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the built-in catalog ------------------------------------------------------------------
+
+
+def test_builtin_catalog_is_complete() -> None:
+    catalog = load_builtin()
+    assert len(catalog) >= 17
+    assert REQUIRED_IDS <= set(catalog.ids())
+    assert len(set(catalog.ids())) == len(catalog)
+    assert load_builtin() is catalog  # cached
+
+
+@pytest.mark.parametrize("service", load_builtin().services, ids=lambda s: s.id)
+def test_builtin_service_is_well_formed(service: Service) -> None:
+    catalog = load_builtin()
+    assert not service.user
+    assert service.category in CATEGORIES
+    assert service.platform in sources.PLATFORMS
+    assert service.endpoints
+    assert all(alt in catalog.ids() and alt != service.id for alt in service.alternatives)
+    for url in _urls(service):
+        assert urlsplit(url).scheme == "https", url
+    links = service.links
+    assert links.status and links.support and links.x and links.reddit and links.tool
+    assert links.x.startswith("https://x.com/search?q=") and links.x.endswith("&f=live")
+    assert links.reddit.startswith("https://www.reddit.com/search/?q=")
+
+
+def test_builtin_scopes_and_probes() -> None:
+    catalog = load_builtin()
+    chatgpt, claude_api = catalog.get("chatgpt"), catalog.get("anthropic-api")
+    assert chatgpt and chatgpt.platform == "incidentio" and chatgpt.components == ("ChatGPT",)
+    assert claude_api and claude_api.probe and claude_api.probe.auth == "header:x-api-key"
+    assert ("anthropic-version", "2023-06-01") in claude_api.probe.headers
+    gemini = catalog.get("gemini")
+    assert gemini and gemini.product == "npdyhgECDJ6tB66MxXyo"
+    probed = {s.id for s in catalog if s.probe}
+    assert {"openai-api", "anthropic-api", "gemini-api", "mistral", "groq", "cohere"} <= probed
+    assert catalog.get("nope") is None
+
+
+def test_by_category_keeps_category_order() -> None:
+    groups = load_builtin().by_category()
+    assert list(groups) == [c for c in CATEGORIES if c in groups]
+    assert {s.id for s in groups["coding"]} >= {"codex", "claude-code", "copilot", "cursor"}
+    assert sum(len(g) for g in groups.values()) == len(load_builtin())
+
+
+# --- user catalogs -------------------------------------------------------------------------
+
+
+def test_user_file_minimum_fields(tmp_path: Path) -> None:
+    catalog = load_file(
+        _write(
+            tmp_path, '[[service]]\nid = "acme"\nname = " Acme "\nurl = "https://status.acme.io"\n'
+        )
+    )
+    (service,) = catalog
+    assert isinstance(catalog, Catalog)
+    assert (service.id, service.name, service.category, service.user) == (
+        "acme",
+        "Acme",
+        "api",
+        True,
+    )
+    assert service.links.status == "https://status.acme.io"
+    assert service.links.x and "Acme%20down" in service.links.x
+    assert service.platform in (*sources.PLATFORMS, "auto")
+    if service.platform == "auto":
+        assert service.endpoints == ("https://status.acme.io",)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://status.acme.io/api/v2/summary.json",
+        "https://status.acme.io/proxy/status.acme.io",
+        "https://status.acme.io/index.json",
+        "https://status.acme.io/history.rss",
+    ],
+)
+def test_user_platform_is_guessed_from_url_shape(url: str) -> None:
+    data = {"service": [{"id": "acme", "name": "Acme", "url": url}]}
+    (service,) = parse_catalog(data, user=True, origin="t")
+    expected = sources.guess_platform(url)
+    assert expected is not None
+    assert service.platform == expected
+    assert service.endpoints == tuple(sources.endpoints(expected, url))
+
+
+def test_bare_url_without_platform_is_auto() -> None:
+    url = "https://status.acme.io"
+    data = {"service": [{"id": "acme", "name": "Acme", "url": url}]}
+    (service,) = parse_catalog(data, user=True, origin="t")
+    if sources.guess_platform(url) is None:
+        assert (service.platform, service.endpoints) == ("auto", (url,))
+
+
+def test_http_only_in_user_catalogs() -> None:
+    table = {"id": "lan", "name": "LAN", "url": "http://status.lan", "category": "api"}
+    table |= {"platform": "statuspage", "links": {"support": "http://help.lan"}}
+    (service,) = parse_catalog({"service": [table]}, user=True, origin="mine.toml")
+    assert service.url == "http://status.lan" and service.links.support == "http://help.lan"
+    with pytest.raises(CatalogError, match=r"catalog\.toml: service 'lan': url must be an https"):
+        parse_catalog({"service": [table]}, user=False, origin="catalog.toml")
+
+
+@pytest.mark.parametrize(
+    ("service", "message"),
+    [
+        ({"name": "x", "url": "https://a.io"}, "id must be a non-empty string"),
+        ({"id": "Bad Id", "name": "x", "url": "https://a.io"}, "id must be 1-64"),
+        ({"id": "a", "name": " ", "url": "https://a.io"}, "'a': name must be"),
+        ({"id": "a", "name": "x"}, "url is required"),
+        ({"id": "a", "name": "x", "url": "ftp://a.io"}, "url must be an http"),
+        ({"id": "a", "name": "x", "url": "https://u:p@a.io"}, "credentials"),
+        ({"id": "a", "name": "x", "url": "https://a.io", "platform": "x"}, "platform must be"),
+        ({"id": "a", "name": "x", "url": "https://a.io", "category": "x"}, "category must be"),
+        ({"id": "a", "name": "x", "url": "https://a.io", "colour": 1}, "unknown keys: colour"),
+        ({"id": "a", "name": "x", "url": "https://a.io", "alternatives": ["a"]}, "alternatives"),
+        ({"id": "a", "name": "x", "url": "https://a.io", "components": "c"}, "components must"),
+        ({"id": "a", "name": "x", "url": "https://a.io", "links": {"x": "nope"}}, "links"),
+        ({"id": "a", "name": "x", "url": "https://a.io", "probe": {"key": "k"}}, "probe.url"),
+        (
+            {"id": "a", "name": "x", "url": "https://a.io", "probe": {"url": "http://a.io/m"}},
+            "must be an https",
+        ),
+        (
+            {"id": "a", "name": "x", "url": "https://a.io",
+             "probe": {"url": "https://a.io/m", "key": "k", "auth": "basic"}},
+            "probe.auth",
+        ),
+    ],
+)  # fmt: skip
+def test_user_service_rules(service: dict[str, Any], message: str) -> None:
+    with pytest.raises(CatalogError, match=message):
+        parse_catalog({"service": [service]}, user=True, origin="mine.toml")
+
+
+def test_duplicate_ids_rejected(tmp_path: Path) -> None:
+    one = '[[service]]\nid = "a"\nname = "A"\nurl = "https://a.io"\n'
+    with pytest.raises(CatalogError, match="mine.toml: service 'a': id is a duplicate"):
+        load_file(_write(tmp_path, one + one))
+
+
+def test_alternatives_may_name_builtin_ids_but_not_unknown_ones() -> None:
+    base = {"id": "a", "name": "A", "url": "https://a.io"}
+    ok = parse_catalog({"service": [base | {"alternatives": ["chatgpt"]}]}, user=True, origin="t")
+    assert ok.services[0].alternatives == ("chatgpt",)
+    with pytest.raises(CatalogError, match="'a': alternatives has unknown ids: ghost"):
+        parse_catalog({"service": [base | {"alternatives": ["ghost"]}]}, user=True, origin="t")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[[service]\nid = 1", "service = 3\n", 'service = "x"\n', "service = [1, 2]\n", "[service]\n"],
+)
+def test_bad_files_raise_catalog_error(tmp_path: Path, text: str) -> None:
+    with pytest.raises(CatalogError, match="mine.toml"):
+        load_file(_write(tmp_path, text))
+
+
+def test_unreadable_and_oversized_files(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="cannot be read"):
+        load_file(tmp_path / "missing.toml")
+    with pytest.raises(CatalogError, match="larger than"):
+        load_file(_write(tmp_path, "#" * (MAX_FILE_BYTES + 1)))
+    (tmp_path / "bin.toml").write_bytes(b"\xff\xfe")
+    with pytest.raises(CatalogError, match="UTF-8"):
+        load_file(tmp_path / "bin.toml")
+
+
+def test_empty_user_file_is_an_empty_catalog(tmp_path: Path) -> None:
+    assert len(load_file(_write(tmp_path, "# nothing yet\n"))) == 0
+
+
+def test_service_from_url() -> None:
+    service = service_from_url(" http://Status.Example.com/Team/Page/ ", name="Team")
+    assert (service.id, service.name, service.user) == (
+        "status.example.com-team-page",
+        "Team",
+        True,
+    )
+    assert service.url == "http://Status.Example.com/Team/Page/"
+    assert service_from_url("https://status.example.com").name == "status.example.com"
+    for bad in ("notaurl", "ftp://x.io", "https://a:b@x.io", "https://"):
+        with pytest.raises(CatalogError):
+            service_from_url(bad)
+
+
+# --- robustness ----------------------------------------------------------------------------
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+_junk = st.recursive(
+    _scalars,
+    lambda kids: (
+        st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids, max_size=4)
+    ),
+    max_leaves=20,
+)
+_plausible = st.sampled_from(
+    ["a", "https://a.io", "http://b.io/api/v2/summary.json", "statuspage", "auto", "chat",
+     "bearer", "header:x-k", "chatgpt", "", " "]
+) | _junk  # fmt: skip
+_keys = ["id", "name", "url", "endpoint", "platform", "category", "components", "product"]
+_keys += ["alternatives", "links", "probe"]
+_sub_keys = st.sampled_from(["url", "key", "auth", "headers", "x", "status", "tool"])
+_value = (
+    _plausible | st.lists(_plausible) | st.dictionaries(_sub_keys | st.text(max_size=8), _plausible)
+)
+_service_like = st.dictionaries(st.sampled_from(_keys), _value) | st.fixed_dictionaries(
+    {"id": st.just("a"), "name": st.just("A"), "url": st.just("https://a.io")},
+    optional={k: _value for k in _keys[3:]},
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=_junk | st.fixed_dictionaries({"service": _junk | st.lists(_service_like, max_size=3)}),
+    user=st.booleans(),
+)
+def test_parse_catalog_only_raises_catalog_error(data: Any, user: bool) -> None:
+    try:
+        catalog = parse_catalog(data, user=user, origin="fuzz")
+    except CatalogError:
+        return
+    assert all(isinstance(s, Service) for s in catalog)
