@@ -1,0 +1,139 @@
+"""A real desktop for end-to-end tests: Xvfb, a tray host, a notification daemon, a private bus."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+TOOLS = ("Xvfb", "dbus-daemon", "dbus-monitor", "trayer", "dunst", "xdotool", "import",
+         "gnome-keyring-daemon")
+
+
+def missing_tools() -> list[str]:
+    return [tool for tool in TOOLS if shutil.which(tool) is None]
+
+
+class Desktop:
+    """Starts the parts in order and stops them all; `env` is what the app process gets."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.env = dict(os.environ)
+        self.notify_log = workdir / "notify.log"
+
+    def _spawn(self, args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        log = open(self.workdir / f"{Path(args[0]).name}.log", "ab")  # noqa: SIM115
+        proc = subprocess.Popen(args, env=self.env, stdout=kwargs.pop("stdout", log),
+                                stderr=log, **kwargs)  # type: ignore[call-overload]
+        log.close()
+        self.procs.append(proc)
+        return proc
+
+    def start(self) -> Desktop:
+        home = self.workdir / "home"
+        home.mkdir(exist_ok=True)
+        for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                         ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache"),
+                         ("XDG_RUNTIME_DIR", "run")):
+            (home / sub).mkdir(exist_ok=True, mode=0o700)
+            self.env[var] = str(home / sub)
+        self.env["HOME"] = str(home)
+        self.env.pop("QT_QPA_PLATFORM", None)
+        self.env["QT_QPA_PLATFORM"] = "xcb"
+        self.env["NO_PROXY"] = "127.0.0.1,localhost"
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env,
+        )
+        self.procs.append(bus)  # type: ignore[arg-type]
+        assert bus.stdout is not None
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
+        bus.stdout.close()
+        read, write = os.pipe()
+        self._spawn(["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24",
+                     "-nolisten", "tcp"], pass_fds=(write,))
+        os.close(write)
+        number = b""
+        while not number.endswith(b"\n"):
+            chunk = os.read(read, 16)
+            if not chunk:
+                break
+            number += chunk
+        os.close(read)
+        self.env["DISPLAY"] = f":{number.decode().strip()}"
+        self._spawn(["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
+                     "--width", "240", "--height", "32", "--tint", "0x202020",
+                     "--transparent", "false", "--SetDockType", "true"])
+        self._spawn(["dunst"])
+        monitor_log = open(self.notify_log, "wb")  # noqa: SIM115
+        self._spawn(["dbus-monitor", "interface=org.freedesktop.Notifications"],
+                    stdout=monitor_log)
+        monitor_log.close()
+        wait_for(lambda: self.window_exists("panel"), 10, "trayer panel")
+        return self
+
+    def unlock_keyring(self) -> None:
+        """A real Secret Service: gnome-keyring with a fresh, unlocked login keyring."""
+        out = subprocess.run(
+            ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+            input=b"test", capture_output=True, env=self.env, timeout=20,
+        ).stdout.decode()
+        for key, value in re.findall(r"^(\w+)=(.*)$", out, re.M):
+            self.env[key] = value
+
+    def window_exists(self, name: str) -> bool:
+        out = subprocess.run(["xdotool", "search", "--name", name], capture_output=True,
+                             env=self.env, timeout=10)
+        return out.returncode == 0 and bool(out.stdout.strip())
+
+    def screenshot(self, path: Path, crop: str | None = None, depth8: bool = False) -> Path:
+        args = ["import", "-window", "root"]
+        if crop:
+            args += ["-crop", crop]
+        if depth8:
+            args += ["-depth", "8"]
+        subprocess.run([*args, str(path)], env=self.env, check=True, timeout=30)
+        return path
+
+    def tray_colors(self) -> Counter[tuple[int, int, int]]:
+        """Pixel colors in the tray panel (top right 240x32), from a real screenshot."""
+        shot = self.workdir / "tray.ppm"
+        self.screenshot(shot, "240x32+784+0", depth8=True)
+        data = shot.read_bytes()
+        header = data.split(b"\n", 3)
+        pixels = header[3]
+        return Counter(
+            (pixels[i], pixels[i + 1], pixels[i + 2]) for i in range(0, len(pixels) - 2, 3)
+        )
+
+    def notifications(self) -> str:
+        return self.notify_log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str, step: float = 0.2) -> float:
+    """Poll `check` until it holds; returns the seconds it took, fails with `what` otherwise."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if check():
+            return time.monotonic() - start
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
