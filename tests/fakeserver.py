@@ -41,6 +41,8 @@ class Page:
 
 class _Handler(BaseHTTPRequestHandler):
     server: FakeServer
+    # Keep-alive like real status pages; faults close the connection themselves.
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep tests quiet
         pass
@@ -55,6 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"<html>not found</html>", "text/html")
             return
         if page.fault:
+            self.close_connection = True
             self._fault(page.fault)
             return
         tag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
@@ -138,6 +141,11 @@ _BOMB = gzip.compress(b"0" * (64 << 20), compresslevel=9)
 
 class FakeServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog of 5 drops SYNs under 100 concurrent clients (1 s retransmits).
+    request_queue_size = 1024
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up mid-response (deadlines, caps) are expected here, not errors."""
 
     def __init__(self, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)

@@ -43,9 +43,6 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-# --- the built-in catalog ------------------------------------------------------------------
-
-
 def test_builtin_catalog_is_complete() -> None:
     catalog = load_builtin()
     assert len(catalog) >= 17
@@ -90,23 +87,13 @@ def test_by_category_keeps_category_order() -> None:
     assert sum(len(g) for g in groups.values()) == len(load_builtin())
 
 
-# --- user catalogs -------------------------------------------------------------------------
-
-
 def test_user_file_minimum_fields(tmp_path: Path) -> None:
-    catalog = load_file(
-        _write(
-            tmp_path, '[[service]]\nid = "acme"\nname = " Acme "\nurl = "https://status.acme.io"\n'
-        )
-    )
+    text = '[[service]]\nid = "acme"\nname = " Acme "\nurl = "https://status.acme.io"\n'
+    catalog = load_file(_write(tmp_path, text))
     (service,) = catalog
     assert isinstance(catalog, Catalog)
-    assert (service.id, service.name, service.category, service.user) == (
-        "acme",
-        "Acme",
-        "api",
-        True,
-    )
+    assert (service.id, service.name, service.category) == ("acme", "Acme", "api")
+    assert service.user
     assert service.links.status == "https://status.acme.io"
     assert service.links.x and "Acme%20down" in service.links.x
     assert service.platform in (*sources.PLATFORMS, "auto")
@@ -115,68 +102,62 @@ def test_user_file_minimum_fields(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "platform"),
     [
-        "https://status.acme.io/api/v2/summary.json",
-        "https://status.acme.io/proxy/status.acme.io",
-        "https://status.acme.io/index.json",
-        "https://status.acme.io/history.rss",
+        ("https://status.acme.io/api/v2/summary.json", "statuspage"),
+        ("https://status.acme.io/proxy/status.acme.io", "incidentio"),
+        ("https://status.acme.io/index.json", "betterstack"),
+        ("https://status.acme.io/history.rss", "feed"),
+        ("https://status.acme.io", "auto"),  # a bare page: detected by the monitor at run time
     ],
 )
-def test_user_platform_is_guessed_from_url_shape(url: str) -> None:
+def test_user_platform_is_guessed_from_url_shape(url: str, platform: str) -> None:
     data = {"service": [{"id": "acme", "name": "Acme", "url": url}]}
     (service,) = parse_catalog(data, user=True, origin="t")
-    expected = sources.guess_platform(url)
-    assert expected is not None
-    assert service.platform == expected
-    assert service.endpoints == tuple(sources.endpoints(expected, url))
-
-
-def test_bare_url_without_platform_is_auto() -> None:
-    url = "https://status.acme.io"
-    data = {"service": [{"id": "acme", "name": "Acme", "url": url}]}
-    (service,) = parse_catalog(data, user=True, origin="t")
-    if sources.guess_platform(url) is None:
-        assert (service.platform, service.endpoints) == ("auto", (url,))
+    assert service.platform == platform
+    auto = platform == "auto"
+    assert service.endpoints == ((url,) if auto else sources.endpoints(platform, url))
 
 
 def test_http_only_in_user_catalogs() -> None:
-    table = {"id": "lan", "name": "LAN", "url": "http://status.lan", "category": "api"}
-    table |= {"platform": "statuspage", "links": {"support": "http://help.lan"}}
+    table: dict[str, Any] = {"id": "lan", "name": "LAN", "url": "http://status.lan"}
+    table |= {"category": "api", "platform": "statuspage", "links": {"support": "http://help.lan"}}
     (service,) = parse_catalog({"service": [table]}, user=True, origin="mine.toml")
     assert service.url == "http://status.lan" and service.links.support == "http://help.lan"
     with pytest.raises(CatalogError, match=r"catalog\.toml: service 'lan': url must be an https"):
         parse_catalog({"service": [table]}, user=False, origin="catalog.toml")
 
 
+_PROBE = {"url": "https://a.io/m", "key": "k"}
+
+
 @pytest.mark.parametrize(
-    ("service", "message"),
+    ("change", "message"),
     [
-        ({"name": "x", "url": "https://a.io"}, "id must be a non-empty string"),
-        ({"id": "Bad Id", "name": "x", "url": "https://a.io"}, "id must be 1-64"),
-        ({"id": "a", "name": " ", "url": "https://a.io"}, "'a': name must be"),
-        ({"id": "a", "name": "x"}, "url is required"),
-        ({"id": "a", "name": "x", "url": "ftp://a.io"}, "url must be an http"),
-        ({"id": "a", "name": "x", "url": "https://u:p@a.io"}, "credentials"),
-        ({"id": "a", "name": "x", "url": "https://a.io", "platform": "x"}, "platform must be"),
-        ({"id": "a", "name": "x", "url": "https://a.io", "category": "x"}, "category must be"),
-        ({"id": "a", "name": "x", "url": "https://a.io", "colour": 1}, "unknown keys: colour"),
-        ({"id": "a", "name": "x", "url": "https://a.io", "alternatives": ["a"]}, "alternatives"),
-        ({"id": "a", "name": "x", "url": "https://a.io", "components": "c"}, "components must"),
-        ({"id": "a", "name": "x", "url": "https://a.io", "links": {"x": "nope"}}, "links"),
-        ({"id": "a", "name": "x", "url": "https://a.io", "probe": {"key": "k"}}, "probe.url"),
-        (
-            {"id": "a", "name": "x", "url": "https://a.io", "probe": {"url": "http://a.io/m"}},
-            "must be an https",
-        ),
-        (
-            {"id": "a", "name": "x", "url": "https://a.io",
-             "probe": {"url": "https://a.io/m", "key": "k", "auth": "basic"}},
-            "probe.auth",
-        ),
+        ({"id": None}, "#1: id must be a non-empty string"),
+        ({"id": "Bad Id"}, "id must be 1-64"),
+        ({"name": " "}, "'a': name must be"),
+        ({"url": None}, "url is required"),
+        ({"url": "ftp://a.io"}, "url must be an http"),
+        ({"url": "https://u:p@a.io"}, "credentials"),
+        ({"url": "https://a.io:99999"}, "url is not a valid URL"),
+        ({"platform": "x"}, "platform must be"),
+        ({"category": "x"}, "category must be"),
+        ({"colour": 1}, "unknown keys: colour"),
+        ({"alternatives": ["a"]}, "alternatives has unknown ids or itself: a"),
+        ({"components": "c"}, "components must"),
+        ({"links": {"x": "nope"}}, "links.x is not a valid URL|links.x must be"),
+        ({"links": {"mastodon": "https://m.io"}}, "links has unknown keys: mastodon"),
+        ({"probe": {"key": "k"}}, "probe.url is required"),
+        ({"probe": {"url": "http://a.io/m", "key": "k"}}, "probe.url must be an https"),
+        ({"probe": _PROBE | {"auth": "basic"}}, "probe.auth must be"),
+        ({"probe": _PROBE | {"headers": {"bad name": "v"}}}, "probe.headers has a name"),
+        ({"probe": _PROBE | {"headers": {"x-v": "a\nb"}}}, "probe.headers.x-v must be one line"),
     ],
-)  # fmt: skip
-def test_user_service_rules(service: dict[str, Any], message: str) -> None:
+)
+def test_user_service_rules(change: dict[str, Any], message: str) -> None:
+    service = {"id": "a", "name": "x", "url": "https://a.io"} | change
+    service = {k: v for k, v in service.items() if v is not None}
     with pytest.raises(CatalogError, match=message):
         parse_catalog({"service": [service]}, user=True, origin="mine.toml")
 
@@ -191,7 +172,7 @@ def test_alternatives_may_name_builtin_ids_but_not_unknown_ones() -> None:
     base = {"id": "a", "name": "A", "url": "https://a.io"}
     ok = parse_catalog({"service": [base | {"alternatives": ["chatgpt"]}]}, user=True, origin="t")
     assert ok.services[0].alternatives == ("chatgpt",)
-    with pytest.raises(CatalogError, match="'a': alternatives has unknown ids: ghost"):
+    with pytest.raises(CatalogError, match="'a': alternatives has unknown ids or itself: ghost"):
         parse_catalog({"service": [base | {"alternatives": ["ghost"]}]}, user=True, origin="t")
 
 
@@ -220,11 +201,8 @@ def test_empty_user_file_is_an_empty_catalog(tmp_path: Path) -> None:
 
 def test_service_from_url() -> None:
     service = service_from_url(" http://Status.Example.com/Team/Page/ ", name="Team")
-    assert (service.id, service.name, service.user) == (
-        "status.example.com-team-page",
-        "Team",
-        True,
-    )
+    assert (service.id, service.name) == ("status.example.com-team-page", "Team")
+    assert service.user
     assert service.url == "http://Status.Example.com/Team/Page/"
     assert service_from_url("https://status.example.com").name == "status.example.com"
     for bad in ("notaurl", "ftp://x.io", "https://a:b@x.io", "https://"):

@@ -49,8 +49,11 @@ def test_status_json_reads_a_page_and_exit_code_says_trouble(server: FakeServer)
     assert {"title", "impact", "stage", "url", "started", "updated", "latest_update"} <= set(
         incident
     )
-    assert doc["services"][0]["components"][0] == {"name": "API", "group": None,
-                                                   "level": "operational"}
+    assert doc["services"][0]["components"][0] == {
+        "name": "API",
+        "group": None,
+        "level": "operational",
+    }
     assert doc["services"][0]["error"] is None
 
 
@@ -121,9 +124,14 @@ def test_broken_settings_are_moved_aside_with_a_warning(isolated_home: Path) -> 
     settings.write_text("services = [[[ not toml")
     # `status` with no arguments would reach the real status pages; ask for its service list.
     proc = subprocess.run(
-        [sys.executable, "-c",
-         "from outage_radar.cli.commands import watched; print([s.id for s in watched(None)])"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "from outage_radar.cli.commands import watched; print([s.id for s in watched(None)])",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert "moved aside" in proc.stderr and "settings.toml.broken-" in proc.stderr
     assert "'chatgpt', 'openai-api'" in proc.stdout
@@ -140,34 +148,50 @@ def test_importing_the_core_and_running_status_loads_no_qt(server: FakeServer) -
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'qasync'))]\n"
         "print('QT:', bad, file=sys.stderr); sys.exit(rc)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "QT: []" in proc.stderr
 
 
 @pytest.mark.timeout(90)
-def test_watch_reports_an_outage_within_three_intervals(
-    server: FakeServer, tmp_path: Path
-) -> None:
+def test_watch_reports_an_outage_within_three_intervals(server: FakeServer, tmp_path: Path) -> None:
     good = server.set("/a/api/v2/summary.json", payloads.summary(name="A"))
     slow = server.fault("/b/api/v2/summary.json", "drip")
     limited = server.fault("/c/api/v2/summary.json", "rate_limit")
     bad = server.fault("/d/api/v2/summary.json", "bad_json")
     catalog = tmp_path / "c.toml"
     catalog.write_text(
-        payloads.catalog([("a", "Alpha", good), ("b", "Bravo", slow), ("c", "Charlie", limited),
-                          ("d", "Delta", bad)])
+        payloads.catalog(
+            [
+                ("a", "Alpha", good),
+                ("b", "Bravo", slow),
+                ("c", "Charlie", limited),
+                ("d", "Delta", bad),
+            ]
+        )
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "outage_radar", "watch", "--json", "--catalog", str(catalog),
-         "--interval", "5"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "outage_radar",
+            "watch",
+            "--json",
+            "--catalog",
+            str(catalog),
+            "--interval",
+            "5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         time.sleep(4)
-        server.set("/a/api/v2/summary.json",
-                   payloads.summary("major_outage", name="A", incident="Alpha is down"))
+        server.set(
+            "/a/api/v2/summary.json",
+            payloads.summary("major_outage", name="A", incident="Alpha is down"),
+        )
         flipped = time.monotonic()
         assert proc.stdout is not None
         line = proc.stdout.readline()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,8 +28,7 @@ def opened() -> Iterator[list[History]]:
 
 def snap(level: Level, incident: str | None = None) -> Snapshot:
     incidents = (Incident(id="i1", title=incident, level=level),) if incident else ()
-    return Snapshot(level=level, components=(Component("c1", "API", level),),
-                    incidents=incidents)
+    return Snapshot(level=level, components=(Component("c1", "API", level),), incidents=incidents)
 
 
 def test_uptime_per_day_from_samples(tmp_path: Path, opened: list[History]) -> None:
@@ -120,8 +119,9 @@ for i in itertools.count():
 def test_history_survives_kill_9_during_writes(tmp_path: Path, opened: list[History]) -> None:
     path = tmp_path / "h.db"
     for round_ in range(5):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         time.sleep(0.2 + 0.1 * round_)
         proc.send_signal(signal.SIGKILL)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from outage_radar.core.catalog import Service
 from outage_radar.core.fetch import Fetcher
@@ -34,8 +37,20 @@ def service(key: str, url: str) -> Service:
     return Service(id=key, name=key.title(), url=url, platform="statuspage", endpoints=(url,))
 
 
+RIGS: list[Rig] = []
+
+
+@pytest.fixture(autouse=True)
+async def close_rigs() -> AsyncIterator[None]:
+    """Close every monitor's HTTP client so no keep-alive socket outlives its test."""
+    yield
+    while RIGS:
+        await RIGS.pop().monitor.stop()
+
+
 class Rig:
     def __init__(self, server: FakeServer, keys: list[str], history: History | None = None):
+        RIGS.append(self)
         self.server = server
         self.clock = FakeClock()
         self.urls = {k: server.set(f"/{k}.json", payloads.summary()) for k in keys}
@@ -158,8 +173,10 @@ async def test_wall_clock_jump_repolls_at_once(server: FakeServer) -> None:
     assert rig.changes == []
 
 
-async def test_restart_does_not_reannounce_a_known_outage(server: FakeServer, tmp_path: Path,
-                                                          ) -> None:
+async def test_restart_does_not_reannounce_a_known_outage(
+    server: FakeServer,
+    tmp_path: Path,
+) -> None:
     history = History(tmp_path / "h.sqlite3")
     rig = Rig(server, ["a"], history)
     rig.flip("a", payloads.summary("major_outage", incident="down"))

@@ -12,8 +12,16 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-TOOLS = ("Xvfb", "dbus-daemon", "dbus-monitor", "trayer", "dunst", "xdotool", "import",
-         "gnome-keyring-daemon")
+TOOLS = (
+    "Xvfb",
+    "dbus-daemon",
+    "dbus-monitor",
+    "trayer",
+    "dunst",
+    "xdotool",
+    "import",
+    "gnome-keyring-daemon",
+)
 
 
 def missing_tools() -> list[str]:
@@ -31,8 +39,9 @@ class Desktop:
 
     def _spawn(self, args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
         log = open(self.workdir / f"{Path(args[0]).name}.log", "ab")  # noqa: SIM115
-        proc = subprocess.Popen(args, env=self.env, stdout=kwargs.pop("stdout", log),
-                                stderr=log, **kwargs)  # type: ignore[call-overload]
+        proc = subprocess.Popen(
+            args, env=self.env, stdout=kwargs.pop("stdout", log), stderr=log, **kwargs
+        )  # type: ignore[call-overload]
         log.close()
         self.procs.append(proc)
         return proc
@@ -40,9 +49,13 @@ class Desktop:
     def start(self) -> Desktop:
         home = self.workdir / "home"
         home.mkdir(exist_ok=True)
-        for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
-                         ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache"),
-                         ("XDG_RUNTIME_DIR", "run")):
+        for var, sub in (
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_CACHE_HOME", "cache"),
+            ("XDG_RUNTIME_DIR", "run"),
+        ):
             (home / sub).mkdir(exist_ok=True, mode=0o700)
             self.env[var] = str(home / sub)
         self.env["HOME"] = str(home)
@@ -51,15 +64,19 @@ class Desktop:
         self.env["NO_PROXY"] = "127.0.0.1,localhost"
         bus = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=self.env,
         )
         self.procs.append(bus)  # type: ignore[arg-type]
         assert bus.stdout is not None
         self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
         bus.stdout.close()
         read, write = os.pipe()
-        self._spawn(["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24",
-                     "-nolisten", "tcp"], pass_fds=(write,))
+        self._spawn(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+        )
         os.close(write)
         number = b""
         while not number.endswith(b"\n"):
@@ -69,13 +86,30 @@ class Desktop:
             number += chunk
         os.close(read)
         self.env["DISPLAY"] = f":{number.decode().strip()}"
-        self._spawn(["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
-                     "--width", "240", "--height", "32", "--tint", "0x202020",
-                     "--transparent", "false", "--SetDockType", "true"])
+        self._spawn(
+            [
+                "trayer",
+                "--edge",
+                "top",
+                "--align",
+                "right",
+                "--widthtype",
+                "pixel",
+                "--width",
+                "240",
+                "--height",
+                "32",
+                "--tint",
+                "0x202020",
+                "--transparent",
+                "false",
+                "--SetDockType",
+                "true",
+            ]
+        )
         self._spawn(["dunst"])
         monitor_log = open(self.notify_log, "wb")  # noqa: SIM115
-        self._spawn(["dbus-monitor", "interface=org.freedesktop.Notifications"],
-                    stdout=monitor_log)
+        self._spawn(["dbus-monitor", "interface=org.freedesktop.Notifications"], stdout=monitor_log)
         monitor_log.close()
         wait_for(lambda: self.window_exists("panel"), 10, "trayer panel")
         return self
@@ -84,14 +118,18 @@ class Desktop:
         """A real Secret Service: gnome-keyring with a fresh, unlocked login keyring."""
         out = subprocess.run(
             ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
-            input=b"test", capture_output=True, env=self.env, timeout=20,
+            input=b"test",
+            capture_output=True,
+            env=self.env,
+            timeout=20,
         ).stdout.decode()
         for key, value in re.findall(r"^(\w+)=(.*)$", out, re.M):
             self.env[key] = value
 
     def window_exists(self, name: str) -> bool:
-        out = subprocess.run(["xdotool", "search", "--name", name], capture_output=True,
-                             env=self.env, timeout=10)
+        out = subprocess.run(
+            ["xdotool", "search", "--name", name], capture_output=True, env=self.env, timeout=10
+        )
         return out.returncode == 0 and bool(out.stdout.strip())
 
     def screenshot(self, path: Path, crop: str | None = None, depth8: bool = False) -> Path:

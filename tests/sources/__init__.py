@@ -1,0 +1,1 @@
+"""Tests of the status-page parsers, the platform registry and scope()."""

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outage_radar.core import sources
-from outage_radar.core.model import Level, Snapshot
+from outage_radar.core.model import Incident, Level, Maintenance, Snapshot
 from outage_radar.core.scope import scope
 from outage_radar.core.sources import (
     betterstack,
@@ -45,8 +45,14 @@ PARSERS: dict[str, Callable[[bytes], Snapshot]] = {
     "google": lambda b: google.parse(b, page_url="https://status.test/incidents.json"),
     "google+product": lambda b: google.parse(b, product="Gemini"),
     "feed": lambda b: feed.parse(b, now=NOW),
-    **{f"dispatch:{p}": (lambda b, p=p: sources.parse(p, [b, b])) for p in sources.PLATFORMS},
 }
+
+
+def _dispatch(platform: str) -> Callable[[bytes], Snapshot]:
+    return lambda body: sources.parse(platform, [body, body])
+
+
+PARSERS.update({f"dispatch:{p}": _dispatch(p) for p in sources.PLATFORMS})
 
 KEYS = [
     "page",
@@ -164,7 +170,8 @@ def check(snap: Snapshot) -> None:
         assert snap.error
     assert len(snap.components) <= 200
     assert len(snap.incidents) <= 50 and len(snap.maintenances) <= 50
-    for item in (*snap.incidents, *snap.maintenances):
+    items: list[Incident | Maintenance] = [*snap.incidents, *snap.maintenances]
+    for item in items:
         assert item.url is None or item.url.startswith(("http://", "https://"))
         assert len(item.title) <= 300
     for inc in snap.incidents:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from outage_radar.core import sources
-from outage_radar.core.model import Level
+from outage_radar.core.model import Level, Snapshot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 
@@ -136,7 +136,7 @@ def test_parse_dispatch() -> None:
 
 
 def test_parse_failures() -> None:
-    assert sources.parse("slack", [b"{}"]) == sources.Snapshot.failed("unsupported platform")
+    assert sources.parse("slack", [b"{}"]) == Snapshot.failed("unsupported platform")
     assert sources.parse("statuspage", []).error == "empty response"
     assert sources.parse("statuspage", [json.dumps([1]).encode()]).error == "unexpected JSON shape"
     for platform in sources.PLATFORMS:

@@ -19,7 +19,9 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         path.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(path))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("OUTAGE_RADAR_INSTANCE_NAME", f"outage-radar-test-{os.getpid()}-{id(tmp_path)}")
+    monkeypatch.setenv(
+        "OUTAGE_RADAR_INSTANCE_NAME", f"outage-radar-test-{os.getpid()}-{id(tmp_path)}"
+    )
 
 
 @pytest.fixture

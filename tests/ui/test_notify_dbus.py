@@ -1,3 +1,4 @@
+# ruff: noqa: F821, F722, UP037, N802
 """Notifications over a real private D-Bus session, to a recording notification server.
 
 The server advertises `body-markup` like dunst does, so the hostile title must arrive escaped;
@@ -33,38 +34,38 @@ class Recorder(ServiceInterface):
         self.calls: list[tuple[Any, ...]] = []
 
     @method()
-    def GetCapabilities(self) -> "as":  # type: ignore[name-defined]  # noqa: F821, F722
+    def GetCapabilities(self) -> "as":
         return self.caps
 
     @method()
-    def GetServerInformation(self) -> "ssss":  # type: ignore[name-defined]  # noqa: F821
+    def GetServerInformation(self) -> "ssss":
         return ["recorder", "tests", "1", "1.2"]
 
     @method()
-    def Notify(  # noqa: N802
+    def Notify(
         self,
-        app: "s",  # type: ignore[name-defined]  # noqa: F821
-        replaces: "u",  # type: ignore[name-defined]  # noqa: F821
-        icon: "s",  # type: ignore[name-defined]  # noqa: F821
-        summary: "s",  # type: ignore[name-defined]  # noqa: F821
-        body: "s",  # type: ignore[name-defined]  # noqa: F821
-        actions: "as",  # type: ignore[name-defined]  # noqa: F821, F722
-        hints: "a{sv}",  # type: ignore[name-defined]  # noqa: F821, F722
-        timeout: "i",  # type: ignore[name-defined]  # noqa: F821
-    ) -> "u":  # type: ignore[name-defined]  # noqa: F821
+        app: "s",
+        replaces: "u",
+        icon: "s",
+        summary: "s",
+        body: "s",
+        actions: "as",
+        hints: "a{sv}",
+        timeout: "i",
+    ) -> "u":
         self.calls.append((app, summary, body, actions))
         return len(self.calls)
 
     @method()
-    def CloseNotification(self, nid: "u"):  # type: ignore[name-defined]  # noqa: F821, ANN201
+    def CloseNotification(self, nid: "u"):
         pass
 
     @signal()
-    def ActionInvoked(self, nid: int, key: str) -> "us":  # type: ignore[name-defined]  # noqa: F821
+    def ActionInvoked(self, nid: int, key: str) -> "us":
         return [nid, key]
 
     @signal()
-    def NotificationClosed(self, nid: int, why: int) -> "uu":  # type: ignore[name-defined]  # noqa: F821
+    def NotificationClosed(self, nid: int, why: int) -> "uu":
         return [nid, why]
 
 

@@ -27,22 +27,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"outage-radar {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--catalog", type=Path, metavar="FILE",
-                        help="watch exactly the services in this TOML catalog file")
+    common.add_argument(
+        "--catalog",
+        type=Path,
+        metavar="FILE",
+        help="watch exactly the services in this TOML catalog file",
+    )
     common.add_argument("--debug", action="store_true", help="verbose logging")
-    parser.add_argument("--catalog", type=Path, metavar="FILE", dest="top_catalog",
-                        help="watch exactly the services in this TOML catalog file")
-    parser.add_argument("--interval", type=_interval, metavar="S", dest="top_interval",
-                        help="poll interval in seconds (at least 5)")
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        metavar="FILE",
+        dest="top_catalog",
+        help="watch exactly the services in this TOML catalog file",
+    )
+    parser.add_argument(
+        "--interval",
+        type=_interval,
+        metavar="S",
+        dest="top_interval",
+        help="poll interval in seconds (at least 5)",
+    )
     parser.add_argument("--debug", action="store_true", dest="top_debug", help="verbose logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     status = sub.add_parser("status", parents=[common], help="check once and print the state")
     status.add_argument("--json", action="store_true", help="print JSON")
-    status.add_argument("--url", action="append", default=[], metavar="URL",
-                        help="a status page URL to check (repeatable)")
-    status.add_argument("--service", action="append", default=[], metavar="ID",
-                        help="a catalog service id to check (repeatable)")
+    status.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a status page URL to check (repeatable)",
+    )
+    status.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a catalog service id to check (repeatable)",
+    )
 
     watch = sub.add_parser("watch", parents=[common], help="run the monitor and print changes")
     watch.add_argument("--json", action="store_true", help="one JSON object per line")

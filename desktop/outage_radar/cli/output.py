@@ -38,8 +38,14 @@ def incident_json(inc: Incident) -> dict[str, Any]:
 
 
 def maintenance_json(m: Maintenance) -> dict[str, Any]:
-    return {"title": m.title, "stage": m.stage, "url": m.url, "starts": _iso(m.starts),
-            "ends": _iso(m.ends), "active": m.active}
+    return {
+        "title": m.title,
+        "stage": m.stage,
+        "url": m.url,
+        "starts": _iso(m.starts),
+        "ends": _iso(m.ends),
+        "active": m.active,
+    }
 
 
 def service_status_json(service: Service, snap: Snapshot) -> dict[str, Any]:
@@ -139,8 +145,10 @@ def change_line(change: Change) -> str:
     target = f"{change.name} / {change.component}" if change.component else change.name
     line = f"{when} {clean(target, 80, single_line=True)}: {what} {change.old.label} → "
     line += change.new.label
-    title = change.incident.title if change.incident else (
-        change.maintenance.title if change.maintenance else ""
+    title = (
+        change.incident.title
+        if change.incident
+        else (change.maintenance.title if change.maintenance else "")
     )
     if title:
         line += f" · {clean(title, 120, single_line=True)}"

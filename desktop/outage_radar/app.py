@@ -1,0 +1,218 @@
+"""Composition root of the tray app: Qt + qasync loop, single instance, wiring, clean shutdown.
+
+Order matters for how fast it feels: the grey tray icon is shown first, then the monitor,
+history and notifier are imported and built, and only then does the first poll start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .core import catalog as catalog_mod
+from .core.catalog import Catalog, CatalogError, Service
+from .core.model import Level, Snapshot
+from .core.settings import Settings
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from .core.fetch import Fetcher
+    from .ui.controller import Controller
+
+log = logging.getLogger(__name__)
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    # An error in a slot must not kill a tray app nobody is watching: log it and go on.
+    log.error("unhandled error", exc_info=(kind, exc, tb))
+
+
+def _loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    exc = context.get("exception")
+    log.error("event loop error: %s", context.get("message"), exc_info=exc)
+
+
+def resolve_services(settings: Settings, builtin: Catalog) -> list[Service]:
+    from .cli.commands import services_from_settings
+
+    return services_from_settings(settings, builtin)
+
+
+def make_preview(fetcher: Fetcher) -> Any:
+    """The settings window's 'Check' button: detect and read one pasted status page URL."""
+    from .core import check
+
+    async def preview(url: str) -> Snapshot:
+        try:
+            service = catalog_mod.service_from_url(url)
+        except CatalogError as exc:
+            return Snapshot.failed(str(exc)[:200])
+        service, snap = await check.check(fetcher, service)
+        return replace(snap, extra={**snap.extra, "platform": service.platform})
+
+    return preview
+
+
+def icon_files() -> Any:
+    """Level icons as PNG files for native notifications, written once to the cache dir."""
+    import platformdirs
+
+    from .ui.icon import level_image
+
+    folder = Path(platformdirs.user_cache_dir("outage-radar", appauthor=False)) / "icons"
+
+    def icon_for(level: Level) -> Path | None:
+        path = folder / f"{level.value}.png"
+        try:
+            if not path.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                level_image(level, 128).save(str(path))  # PNG, from the suffix
+        except Exception:  # an icon is a nicety: never let it stop the notification
+            log.debug("could not write the notification icon", exc_info=True)
+            return None
+        return path if path.exists() else None
+
+    return icon_for
+
+
+async def _main(ctl: Controller, builtin: Catalog, fixed: Catalog | None, interval: float) -> int:
+    from .core.history import History
+    from .core.monitor import Monitor
+    from .notify import Notifier
+    from .ui import opener
+
+    await asyncio.sleep(0)  # let Qt paint the tray icon before the heavier imports run
+    services = list(fixed) if fixed is not None else resolve_services(ctl.settings, builtin)
+    history = History()
+    monitor = Monitor(services, history=history, interval=interval)
+    fallback = ctl.status.show_alert if ctl.status is not None else None
+    if ctl.tray is not None:
+        from .notify.fallback import BalloonNotifier
+
+        fallback = BalloonNotifier(ctl.tray.icon, opener.open_url).show
+    notifier = Notifier(opener.open_url, fallback, icon_for=icon_files())
+    ctl.monitor, ctl.history, ctl.notifier = monitor, history, notifier
+    ctl.preview = make_preview(monitor.fetcher)
+    monitor.add_listener(update=ctl.on_update, changes=ctl.on_changes)
+    ctl.render()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, ctl.quit)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # Windows: Ctrl+C ends the process as usual
+    try:
+        await monitor.start()
+        if fixed is None and not ctl.settings.first_run_done:
+            ctl.show_welcome()
+        log.info("watching %d services every %.0f s", len(services), interval)
+        await ctl.quit_event.wait()
+    finally:
+        log.info("quitting")
+        await monitor.stop()
+        await ctl.drain()
+        await notifier.close()
+        history.close()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+    return 0
+
+
+def _application() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Outage Radar")
+    app.setOrganizationName("outage-radar")
+    app.setDesktopFileName("outage-radar")
+    app.setQuitOnLastWindowClosed(False)  # closing a window must not end a tray app
+    return app
+
+
+def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = False) -> int:
+    """Start the tray app; returns the process exit code."""
+    if not logging.getLogger("outage_radar").handlers:
+        from . import logs
+
+        logs.setup(debug=debug)
+    fixed: Catalog | None = None
+    try:
+        builtin = catalog_mod.load_builtin()
+        if catalog_file is not None:
+            fixed = catalog_mod.load_file(catalog_file)
+    except (CatalogError, OSError) as exc:
+        print(f"outage-radar: {exc}", file=sys.stderr)
+        return 2
+    from .core import settings as settings_store
+
+    loaded = settings_store.load()
+    if loaded.moved_aside is not None:
+        log.warning(
+            "settings unreadable (%s); moved aside to %s", loaded.problem, loaded.moved_aside
+        )
+    settings = loaded.settings
+
+    app = _application()
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from .ui.single_instance import SingleInstance
+
+    single = SingleInstance()
+    if single.notify_running():
+        print("outage-radar: already running; asked it to show itself", file=sys.stderr)
+        return 0
+    single.listen()
+
+    import qasync
+
+    from .ui.controller import Controller
+
+    lookup = fixed if fixed is not None else builtin
+    tray = status = None
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        from .ui.tray import Tray
+
+        tray = Tray(lookup)
+        tray.show()
+    else:
+        from .ui.status_window import StatusWindow
+
+        log.warning("no system tray available: showing the status window")
+        status = StatusWindow()
+        status.show()
+    app.processEvents()  # the first paint, before the monitor is even imported
+    ctl = Controller(
+        tray=tray,
+        status=status,
+        catalog=lookup,
+        all_services=lambda: list(lookup),
+        settings=settings,
+        resolve=None if fixed is not None else (lambda s: resolve_services(s, builtin)),
+        fixed_interval=interval,
+    )
+    single.show_requested.connect(ctl.bring_to_front)
+    old_hook = sys.excepthook
+    sys.excepthook = _excepthook
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            runner.get_loop().set_exception_handler(_loop_exception)
+            code = runner.run(_main(ctl, builtin, fixed, interval or settings.interval))
+    finally:
+        sys.excepthook = old_hook
+        single.close()
+        if tray is not None:
+            tray.close()
+        for window in ctl.windows.values():
+            window.close()
+    return code

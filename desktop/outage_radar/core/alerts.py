@@ -1,0 +1,310 @@
+"""Alert policy: which confirmed changes of one poll round deserve a notification, and its text.
+
+`decide` turns one round's changes into at most ONE `Alert` (several services => one grouped
+alert), after the user's rules: minimum level, per-service and per-component mutes, watched
+components, maintenance and recovery switches, then pause and quiet hours. A "notify me when it
+recovers" request is an explicit ask made after those rules, so its recovery gets through all of
+them once. Alert text is plain (cleaned, not escaped): escaping is the notifier's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from . import mutes
+from .catalog import Service
+from .links import safe_url, status_url, tool_url
+from .model import Change, ChangeKind, Incident, Level, worst
+from .settings import Settings
+from .state import ServiceState
+from .text import clean
+
+MAX_LINES = 5
+TITLE_LIMIT = 120
+BODY_LIMIT = 600
+_MAINT = (ChangeKind.MAINTENANCE_STARTED, ChangeKind.MAINTENANCE_ENDED)
+# Which change of a service speaks for it when it has several in one round.
+_PRIORITY = {
+    ChangeKind.LEVEL: 0,
+    ChangeKind.INCIDENT_OPENED: 1,
+    ChangeKind.COMPONENT: 2,
+    ChangeKind.INCIDENT_UPDATED: 3,
+    ChangeKind.INCIDENT_RESOLVED: 4,
+    ChangeKind.MAINTENANCE_STARTED: 5,
+    ChangeKind.MAINTENANCE_ENDED: 6,
+}
+
+
+class ServiceLookup(Protocol):
+    def get(self, key: str, /) -> Service | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AlertAction:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    title: str
+    body: str
+    level: Level
+    url: str | None = None
+    actions: tuple[AlertAction, ...] = ()
+    services: tuple[str, ...] = ()
+    recovery: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    alert: Alert | None
+    # "Notify me when it recovers" requests that fired: the caller drops them and saves.
+    fired_once: tuple[str, ...] = ()
+
+
+def format_duration(span: timedelta) -> str:
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 1:
+        return "<1 min"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def _lookup(catalog: ServiceLookup, key: str) -> Service | None:
+    try:
+        return catalog.get(key)
+    except KeyError:
+        return None
+
+
+def _rank_key(level: Level) -> int:
+    # Healthy first, then not watched (unknown), then the least broken problems.
+    if level is Level.UNKNOWN:
+        return 2
+    return level.rank if not level.is_problem else level.rank + 1
+
+
+def best_alternatives(
+    service: Service, states: Mapping[str, ServiceState], catalog: ServiceLookup
+) -> list[tuple[Service, Level]]:
+    """The service's alternatives with their live level, best first (unknown after healthy)."""
+    found: list[tuple[Service, Level]] = []
+    for key in dict.fromkeys(service.alternatives):
+        alt = _lookup(catalog, key)
+        if alt is None or alt.id == service.id:
+            continue
+        state = states.get(key)
+        found.append((alt, state.level if state is not None else Level.UNKNOWN))
+    return sorted(found, key=lambda pair: _rank_key(pair[1]))
+
+
+def _level_worth(old: Level, new: Level, settings: Settings) -> bool:
+    floor = settings.min_level_value.rank
+    if new is Level.UNKNOWN or (old is Level.UNKNOWN and not new.is_problem):
+        return False  # "we could not tell" is shown in the tray, never notified
+    if Level.MAINTENANCE in (old, new) and not (old.is_problem or new.is_problem):
+        return settings.notify_maintenance
+    if new.rank > old.rank:
+        return new.rank >= floor
+    if not new.is_problem:
+        return settings.notify_recoveries and old.rank >= floor
+    return old.rank >= floor
+
+
+def _watched_level(change: Change, settings: Settings, state: ServiceState | None) -> Level | None:
+    """The level among the components the user watches, when they narrowed or muted some."""
+    key = change.service
+    if state is None or (key not in settings.components and key not in settings.muted_components):
+        return None
+    comps = state.snapshot.components
+    kept = [c.level for c in comps if mutes.component_watched(settings, key, c.name)]
+    return worst(kept) if comps else None
+
+
+def _incident_watched(incident: Incident, settings: Settings, key: str) -> bool:
+    refs = incident.components
+    return not refs or any(mutes.component_watched(settings, key, ref) for ref in refs)
+
+
+def _wanted(change: Change, settings: Settings, state: ServiceState | None) -> bool:
+    kind, key = change.kind, change.service
+    if kind in _MAINT:
+        return settings.notify_maintenance
+    if kind is ChangeKind.COMPONENT:
+        watched = change.component is not None and mutes.component_watched(
+            settings, key, change.component
+        )
+        return watched and _level_worth(change.old, change.new, settings)
+    if kind is ChangeKind.LEVEL:
+        narrowed = _watched_level(change, settings, state)
+        if narrowed is not None and change.new.is_problem and not narrowed.is_problem:
+            return False  # the trouble is in components the user does not watch
+        return _level_worth(change.old, change.new, settings)
+    incident = change.incident
+    if incident is not None and not _incident_watched(incident, settings, key):
+        return False
+    level = worst([incident.level, change.new]) if incident else change.new
+    if kind is ChangeKind.INCIDENT_RESOLVED:
+        return settings.notify_recoveries and level.rank >= settings.min_level_value.rank
+    return level.is_problem and level.rank >= settings.min_level_value.rank
+
+
+def decide(
+    changes: Sequence[Change],
+    settings: Settings,
+    now: datetime,
+    states: Mapping[str, ServiceState],
+    catalog: ServiceLookup,
+) -> Decision:
+    """The one alert (or none) for one poll round's confirmed changes."""
+    fired = tuple(
+        dict.fromkeys(
+            c.service for c in changes if c.is_recovery and c.service in settings.recover_once
+        )
+    )
+    silenced = mutes.paused_until(settings, now) is not None or mutes.in_quiet_hours(settings, now)
+    kept = [
+        c
+        for c in changes
+        if c.service in fired
+        or (
+            not silenced
+            and not mutes.is_muted(settings, c.service, now)
+            and _wanted(c, settings, states.get(c.service))
+        )
+    ]
+    if not kept:
+        return Decision(None, fired)
+    return Decision(_compose(kept, states, catalog), fired)
+
+
+# -- text ----------------------------------------------------------------------------------------
+def _line(change: Change) -> str:
+    """What happened to one service, e.g. 'ChatGPT: major outage' or 'ChatGPT is back (...)'."""
+    name = clean(change.name, 80, single_line=True) or change.service
+    kind, new = change.kind, change.new
+    if change.is_recovery:
+        if change.since is None:
+            return f"{name} is back"
+        return f"{name} is back (down {format_duration(change.at - change.since)})"
+    if kind is ChangeKind.LEVEL:
+        return f"{name}: {new.label}"
+    if kind is ChangeKind.COMPONENT:
+        part = clean(change.component, 80, single_line=True)
+        return f"{name}: {part} is back" if not new.is_problem else f"{name}: {part} {new.label}"
+    return (
+        f"{name}: "
+        + {
+            ChangeKind.INCIDENT_OPENED: "new incident",
+            ChangeKind.INCIDENT_UPDATED: "incident update",
+            ChangeKind.INCIDENT_RESOLVED: "incident resolved",
+            ChangeKind.MAINTENANCE_STARTED: "maintenance started",
+            ChangeKind.MAINTENANCE_ENDED: "maintenance finished",
+        }[kind]
+    )
+
+
+def _detail(group: list[Change]) -> tuple[str, str]:
+    """The incident (or maintenance) title and its latest update for one service's changes."""
+    for change in group:
+        if change.incident is not None:
+            inc = change.incident
+            return clean(inc.title, 200, single_line=True), clean(inc.latest_update, 400)
+    for change in group:
+        if change.maintenance is not None:
+            return clean(change.maintenance.title, 200, single_line=True), ""
+    parts = [
+        f"{clean(c.component, 60, single_line=True)}: {c.new.label}"
+        for c in group
+        if c.kind is ChangeKind.COMPONENT
+    ]
+    return " · ".join(parts), ""
+
+
+def _click_url(group: list[Change], service: Service | None) -> str | None:
+    for change in group:
+        owner = change.incident or change.maintenance
+        url = safe_url(owner.url) if owner is not None else None
+        if url:
+            return url
+    return status_url(service) if service is not None else None
+
+
+def _actions(
+    service: Service | None,
+    level: Level,
+    states: Mapping[str, ServiceState],
+    catalog: ServiceLookup,
+) -> tuple[AlertAction, ...]:
+    if service is None:
+        return ()
+    actions = []
+    page = status_url(service)
+    if page:
+        actions.append(AlertAction("Status page", page))
+    if level.is_problem:
+        for alt, alt_level in best_alternatives(service, states, catalog):
+            url = tool_url(alt)
+            if url and not alt_level.is_problem:
+                actions.append(AlertAction(f"Use {clean(alt.name, 40, single_line=True)}", url))
+                break
+    return tuple(actions)
+
+
+def _compose(
+    kept: list[Change], states: Mapping[str, ServiceState], catalog: ServiceLookup
+) -> Alert:
+    groups: dict[str, list[Change]] = {}
+    for change in kept:
+        groups.setdefault(change.service, []).append(change)
+    for group in groups.values():
+        group.sort(key=lambda c: _PRIORITY[c.kind])
+
+    def level_of(key: str) -> Level:
+        state = states.get(key)
+        return state.level if state is not None else groups[key][0].new
+
+    # The worst service leads: its links are the ones a click or a button opens.
+    order = sorted(groups, key=lambda k: -level_of(k).rank)
+    lead = order[0]
+    service = _lookup(catalog, lead) or (states[lead].service if lead in states else None)
+    recovery = all(g[0].is_recovery for g in groups.values())
+    level = Level.OPERATIONAL if recovery else worst([level_of(k) for k in order])
+    url = _click_url(groups[lead], service)
+    actions = _actions(service, level_of(lead), states, catalog)
+    if len(order) == 1:
+        title, update = _detail(groups[lead])
+        body = "\n".join(part for part in (title, update) if part)
+        return Alert(
+            clean(_line(groups[lead][0]), TITLE_LIMIT, single_line=True),
+            clean(body, BODY_LIMIT),
+            level,
+            url,
+            actions,
+            (lead,),
+            recovery,
+        )
+    lines = []
+    for key in order[:MAX_LINES]:
+        detail = _detail(groups[key])[0]
+        lines.append(_line(groups[key][0]) + (f" — {detail}" if detail else ""))
+    if len(order) > MAX_LINES:
+        lines.append(f"+{len(order) - MAX_LINES} more")
+    return Alert(
+        f"{len(order)} services changed",
+        clean("\n".join(lines), BODY_LIMIT),
+        level,
+        url,
+        actions,
+        tuple(order),
+        recovery,
+    )

@@ -1,0 +1,128 @@
+"""Better Stack status pages: the JSON:API document at `<page>/index.json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Component, Incident, Level, Maintenance, Snapshot, worst
+from .common import (
+    MAX_COMPONENTS,
+    MAX_INCIDENTS,
+    MAX_MAINTENANCES,
+    ParseError,
+    body,
+    ident,
+    load_json,
+    obj,
+    objs,
+    parse_time,
+    refs,
+    safe,
+    title,
+    web_url,
+    word,
+)
+
+STATE_LEVELS = {
+    "operational": Level.OPERATIONAL,
+    "degraded": Level.DEGRADED,
+    "downtime": Level.MAJOR_OUTAGE,
+    "maintenance": Level.MAINTENANCE,
+}
+CLOSED = frozenset({"resolved", "operational", "completed"})
+
+
+@safe
+def parse(primary: bytes) -> Snapshot:
+    data = load_json(primary)
+    page = obj(obj(data).get("data"))
+    attrs = page.get("attributes")
+    if not isinstance(attrs, dict) or word(page.get("type")) not in ("status_page", ""):
+        raise ParseError("unexpected JSON shape")
+    included = objs(obj(data).get("included"))[:2000]
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for item in included:
+        by_type.setdefault(word(item.get("type")), []).append(item)
+    sections = {
+        ident(s.get("id")): title(obj(s.get("attributes")).get("name"), 200)
+        for s in by_type.get("status_page_section", [])
+    }
+    updates = {
+        ident(u.get("id")): obj(u.get("attributes")) for u in by_type.get("status_update", [])
+    }
+
+    components: list[Component] = []
+    for res in by_type.get("status_page_resource", [])[:MAX_COMPONENTS]:
+        a = obj(res.get("attributes"))
+        rid, name = ident(res.get("id")), title(a.get("public_name") or a.get("name"), 200)
+        if rid or name:
+            # "not_monitored" and words we don't know say nothing about health.
+            level = STATE_LEVELS.get(word(a.get("status")), Level.UNKNOWN)
+            group = sections.get(ident(a.get("status_page_section_id"))) or None
+            components.append(Component(rid or name, name or rid, level, group))
+    names = {c.id: c.name for c in components}
+
+    incidents: list[Incident] = []
+    maintenances: list[Maintenance] = []
+    for rep in by_type.get("status_report", [])[: MAX_INCIDENTS * 4]:
+        a = obj(rep.get("attributes"))
+        state = word(a.get("aggregate_state"))
+        # `ends_at` stays null on many resolved reports: only the report's own state is reliable.
+        if state in CLOSED:
+            continue
+        rid = ident(rep.get("id"))
+        rels = objs(obj(obj(rep.get("relationships")).get("status_updates")).get("data"))
+        own = [updates[i] for r in rels[:200] if (i := ident(r.get("id"))) in updates]
+        latest = max(own, key=lambda u: _when_key(u), default={})
+        ids = [ident(r.get("status_page_resource_id")) for r in objs(a.get("affected_resources"))]
+        comp_refs = refs(ids, (names.get(i, "") for i in ids))
+        name = title(a.get("title")) or "Untitled report"
+        url = web_url(a.get("url"))
+        if word(a.get("report_type")) == "maintenance" or state == "maintenance":
+            if len(maintenances) < MAX_MAINTENANCES:
+                starts = parse_time(a.get("starts_at"))
+                maintenances.append(
+                    Maintenance(
+                        id=rid or name,
+                        title=name,
+                        stage=state,
+                        url=url,
+                        starts=starts,
+                        ends=parse_time(a.get("ends_at")),
+                        active=state == "maintenance",
+                        components=comp_refs,
+                    )
+                )
+        elif len(incidents) < MAX_INCIDENTS:
+            incidents.append(
+                Incident(
+                    id=rid or name,
+                    title=name,
+                    # An open report is trouble even when its state word is new to us.
+                    level=STATE_LEVELS.get(state, Level.DEGRADED),
+                    impact=state,
+                    stage=state,
+                    url=url,
+                    started=parse_time(a.get("starts_at")),
+                    updated=parse_time(latest.get("published_at")),
+                    latest_update=body(latest.get("message"), html=True),
+                    components=comp_refs,
+                )
+            )
+
+    level = STATE_LEVELS.get(word(attrs.get("aggregate_state")), Level.UNKNOWN)
+    if level is Level.UNKNOWN:  # no page verdict: fall back to what the resources say
+        level = worst([c.level for c in components], default=Level.UNKNOWN)
+    return Snapshot(
+        level=level,
+        components=tuple(components),
+        incidents=tuple(incidents),
+        maintenances=tuple(maintenances),
+        error=None if level is not Level.UNKNOWN else "no status information on page",
+        page_name=title(attrs.get("company_name"), 120),
+    )
+
+
+def _when_key(update: dict[str, Any]) -> float:
+    when = parse_time(update.get("published_at"))
+    return when.timestamp() if when else 0.0

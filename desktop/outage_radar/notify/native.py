@@ -1,0 +1,133 @@
+"""Native notifications through desktop-notifier (freedesktop D-Bus, macOS, Windows).
+
+desktop-notifier is imported on first use: it pulls in dbus-fast and is not needed to paint
+the tray. Its `send` swallows delivery errors, so whether a notification service exists is
+learnt from `get_capabilities()` first; a failure there raises `Unavailable` and the caller
+falls back to the tray balloon.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..core.alerts import Alert
+from ..core.model import Level
+
+log = logging.getLogger(__name__)
+
+OpenUrl = Callable[[str | None], object]
+IconFor = Callable[[Level], Path | None]
+
+
+class Unavailable(RuntimeError):
+    """No notification service answers (no D-Bus session, no daemon, unsupported platform)."""
+
+
+def escape_markup(text: str) -> str:
+    """Escape for freedesktop body markup: only &, < and > (entities every server decodes)."""
+    return html.escape(text, quote=False)
+
+
+class NativeNotifier:
+    def __init__(
+        self,
+        open_url: OpenUrl,
+        *,
+        app_name: str = "Outage Radar",
+        icon_for: IconFor | None = None,
+        factory: Callable[[str], Any] | None = None,
+    ) -> None:
+        self._open_url = open_url
+        self._app_name = app_name
+        self._icon_for = icon_for
+        self._factory = factory
+        self._notifier: Any = None
+        self._markup: bool | None = None
+
+    def _make(self) -> Any:
+        if self._factory is not None:
+            return self._factory(self._app_name)
+        from desktop_notifier import DesktopNotifier
+
+        return DesktopNotifier(app_name=self._app_name, app_icon=None)
+
+    async def _ready(self) -> Any:
+        if self._notifier is None:
+            notifier = None
+            try:
+                notifier = self._make()
+                capabilities = await notifier.get_capabilities()
+            except Exception as exc:
+                await _disconnect(notifier)
+                raise Unavailable(f"no notification service ({exc.__class__.__name__})") from exc
+            if not capabilities:
+                await _disconnect(notifier)
+                raise Unavailable("this platform offers no notification service to this app")
+            self._notifier = notifier
+            self._markup = await self._body_markup(notifier)
+        return self._notifier
+
+    @staticmethod
+    async def _body_markup(notifier: Any) -> bool:
+        """Whether the server renders markup in the body (freedesktop `body-markup`).
+
+        desktop-notifier does not expose it, so ask the server through its D-Bus proxy; when
+        that cannot be read on a freedesktop desktop, assume markup (dunst, GNOME, KDE do).
+        """
+        if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+            return False  # macOS and Windows show text as given
+        try:
+            interface = notifier._backend.interface
+            caps = await interface.call_get_capabilities()
+            return "body-markup" in caps
+        except Exception:
+            return True
+
+    async def close(self) -> None:
+        notifier, self._notifier = self._notifier, None
+        await _disconnect(notifier)
+
+    def _text(self, alert: Alert) -> tuple[str, str]:
+        # The summary is plain text in the freedesktop spec; only the body is markup.
+        body = escape_markup(alert.body) if self._markup else alert.body
+        return alert.title, body
+
+    async def show(self, alert: Alert) -> None:
+        notifier = await self._ready()
+        from desktop_notifier import Button, Icon, Urgency
+
+        title, body = self._text(alert)
+        buttons = [
+            Button(title=action.label, on_pressed=partial(self._open_url, action.url))
+            for action in alert.actions
+        ]
+        icon_path = self._icon_for(alert.level) if self._icon_for is not None else None
+        await notifier.send(
+            title=title,
+            message=body,
+            urgency=Urgency.Low if alert.recovery else Urgency.Normal,
+            icon=Icon(path=icon_path) if icon_path is not None else None,
+            buttons=buttons,
+            on_clicked=lambda: self._open_url(alert.url),
+        )
+        log.info("notified: %s", alert.title)
+
+
+async def _disconnect(notifier: Any) -> None:
+    """Close desktop-notifier's D-Bus connection (it has no public close; a leak warns)."""
+    bus = getattr(getattr(notifier, "_backend", None), "bus", None)
+    if bus is None or not getattr(bus, "connected", False):
+        return
+    try:
+        bus.disconnect()
+        async with asyncio.timeout(2):
+            await bus.wait_for_disconnect()
+    except Exception:
+        log.debug("D-Bus disconnect failed", exc_info=True)

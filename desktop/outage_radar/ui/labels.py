@@ -1,0 +1,111 @@
+"""Text for menus and tooltips: untrusted text made safe for each Qt sink, and the summaries.
+
+Pure functions (no Qt import) so they are tested without a display. Qt reads a menu label's `&`
+as a mnemonic (so it is doubled) and a tooltip as rich text (so it is HTML-escaped).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import datetime
+
+from ..core.alerts import format_duration
+from ..core.model import Level, overall
+from ..core.state import ServiceState
+from ..core.text import clean
+
+MENU_LIMIT = 80
+
+
+def plain(text: object, limit: int = MENU_LIMIT) -> str:
+    """One line of untrusted text: control and bidi characters stripped, elided."""
+    return clean(text, limit, single_line=True)
+
+
+def menu_label(text: object, limit: int = MENU_LIMIT) -> str:
+    return plain(text, limit).replace("&", "&&")
+
+
+def tooltip_html(text: str) -> str:
+    """Qt tooltips are always rich text: escape, and keep line breaks."""
+    return html.escape(text).replace("\n", "<br>")
+
+
+def ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    if when.tzinfo is None and now.tzinfo is not None:
+        when = when.replace(tzinfo=now.tzinfo)
+    span = now - when
+    if span.total_seconds() < 60:
+        return "just now"
+    return f"{format_duration(span)} ago"
+
+
+def clock(when: datetime, now: datetime) -> str:
+    """'10:05' in the viewer's zone (the zone of `now`), with the date when not today."""
+    local = when.astimezone(now.tzinfo) if when.tzinfo and now.tzinfo else when
+    if local.date() == now.date():
+        return local.strftime("%H:%M")
+    return local.strftime("%b %d %H:%M").replace(" 0", " ")
+
+
+def service_name(state: ServiceState) -> str:
+    return plain(state.service.name, 60) or state.service.id
+
+
+def overall_level(states: Mapping[str, ServiceState]) -> Level:
+    return overall([s.level for s in states.values()]) if states else Level.UNKNOWN
+
+
+def summary(states: Mapping[str, ServiceState], now: datetime) -> str:
+    """One line, e.g. 'ChatGPT: major outage since 10:05 · 6 others operational'."""
+    if not states:
+        return "No services watched"
+    problems = sorted(
+        (s for s in states.values() if s.level.is_problem), key=lambda s: -s.level.rank
+    )
+    parts = []
+    for state in problems[:2]:
+        since = f" since {clock(state.since, now)}" if state.since else ""
+        parts.append(f"{service_name(state)}: {state.level.label}{since}")
+    if len(problems) > 2:
+        parts.append(f"{len(problems) - 2} more with problems")
+    rest = [s for s in states.values() if not s.level.is_problem]
+    counts: dict[Level, int] = {}
+    for state in rest:
+        counts[state.level] = counts.get(state.level, 0) + 1
+    if not problems and counts.get(Level.OPERATIONAL) == len(states):
+        if len(states) == 1:
+            return f"{service_name(rest[0])}: operational"
+        return "All services operational"
+    words = {Level.UNKNOWN: "not checked yet" if _unchecked(rest) else "unknown"}
+    for level in (Level.OPERATIONAL, Level.MAINTENANCE, Level.UNKNOWN):
+        if counts.get(level):
+            label = words.get(level, level.label)
+            noun = ""
+            if level is Level.OPERATIONAL and problems:
+                noun = "other" if counts[level] == 1 else "others"
+            parts.append(" ".join(p for p in (str(counts[level]), noun, label) if p))
+    return " · ".join(parts)
+
+
+def _unchecked(states: list[ServiceState]) -> bool:
+    unknown = [s for s in states if s.level is Level.UNKNOWN]
+    return bool(unknown) and all(s.checked_at is None for s in unknown)
+
+
+def header(states: Mapping[str, ServiceState]) -> str:
+    """The menu's first line: the overall state in a few words."""
+    level = overall_level(states)
+    problems = sum(1 for s in states.values() if s.level.is_problem)
+    if not states:
+        return "No services watched"
+    if problems:
+        return f"{problems} service{'s' if problems > 1 else ''} with problems"
+    if level is Level.UNKNOWN:
+        return "Checking…" if _unchecked(list(states.values())) else "Status unknown"
+    if level is Level.MAINTENANCE:
+        return "Maintenance in progress"
+    return "All services operational"

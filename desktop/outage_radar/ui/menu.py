@@ -1,0 +1,193 @@
+"""Fills the tray's one QMenu from state: header, one submenu per service, global items.
+
+It only renders and forwards intents (`MenuIntents`); every link goes through `opener`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Protocol
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from ..core import mutes
+from ..core.alerts import ServiceLookup, best_alternatives
+from ..core.links import safe_url, search_links, status_url, support_url, tool_url
+from ..core.model import Incident, Level, Maintenance
+from ..core.settings import Settings
+from ..core.state import ServiceState
+from . import opener
+from .icon import level_icon
+from .labels import ago, clock, header, menu_label, overall_level, plain, service_name
+
+MAX_COMPONENTS = 12
+MAX_INCIDENTS = 5
+MAX_MAINTENANCES = 3
+UNTIL_TOMORROW = -1.0  # the hours value of "until tomorrow" in pause and mute intents
+
+
+class MenuIntents(Protocol):
+    """What the menu asks for; the tray turns these into signals."""
+
+    def check_now(self) -> None: ...
+    def pause(self, hours: float) -> None: ...  # 0 resumes
+    def mute(self, service: str, hours: float) -> None: ...  # 0 unmutes
+    def recover_once(self, service: str, on: bool) -> None: ...
+    def show_history(self) -> None: ...
+    def show_settings(self) -> None: ...
+    def show_about(self) -> None: ...
+    def quit(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MenuModel:
+    states: Mapping[str, ServiceState]
+    settings: Settings
+    now: datetime
+    catalog: ServiceLookup
+
+
+def _link(menu: QMenu, text: str, url: str | None, icon_level: Level | None = None) -> QAction:
+    action = menu.addAction(text)
+    if icon_level is not None:
+        action.setIcon(level_icon(icon_level))
+    target = safe_url(url)
+    action.setEnabled(target is not None)
+    action.triggered.connect(partial(_open, target))
+    return action
+
+
+def _open(url: str | None, _checked: bool = False) -> None:
+    opener.open_url(url)
+
+
+def _do(menu: QMenu, text: str, slot: Callable[[], None]) -> QAction:
+    action = menu.addAction(text)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def _heading(menu: QMenu, text: str) -> None:
+    menu.addAction(text).setEnabled(False)
+
+
+def _incident_label(incident: Incident, now: datetime) -> str:
+    when = ago(incident.updated or incident.started, now)
+    return menu_label(incident.title) + (f" · {when}" if when else "")
+
+
+def _maintenance_label(item: Maintenance, now: datetime) -> str:
+    if item.active:
+        when = "ongoing"
+    elif item.starts is not None:
+        when = f"starts {clock(item.starts, now)}"
+    else:
+        when = "scheduled"
+    return f"{menu_label(item.title)} · {when}"
+
+
+def _status_part(state: ServiceState) -> str:
+    text = state.level.label
+    if state.level is Level.UNKNOWN and state.snapshot.error:
+        text += f" ({plain(state.snapshot.error, 40)})"
+    return text
+
+
+def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: MenuIntents) -> None:
+    """One service's submenu, in the order the issue lists."""
+    service, snap, now = state.service, state.snapshot, model.now
+    page = status_url(service)
+    if snap.components:
+        _heading(sub, "Components")
+        for comp in snap.components[:MAX_COMPONENTS]:
+            _link(sub, f"{menu_label(comp.name, 60)} — {comp.level.label}", page, comp.level)
+        if len(snap.components) > MAX_COMPONENTS:
+            _link(sub, f"… and {len(snap.components) - MAX_COMPONENTS} more", page)
+    incidents = sorted(snap.incidents, key=lambda i: -i.level.rank)[:MAX_INCIDENTS]
+    if incidents:
+        _heading(sub, "Incidents")
+        for inc in incidents:
+            url = inc.url if safe_url(inc.url) else page
+            _link(sub, _incident_label(inc, now), url, inc.level)
+            if inc.latest_update:
+                _link(sub, "    " + menu_label(inc.latest_update), url)
+    upcoming = sorted(snap.maintenances, key=lambda m: (not m.active, m.starts or now))
+    if upcoming:
+        _heading(sub, "Maintenance")
+        for item in upcoming[:MAX_MAINTENANCES]:
+            url = item.url if safe_url(item.url) else page
+            _link(sub, _maintenance_label(item, now), url, Level.MAINTENANCE)
+    sub.addSeparator()
+    _link(sub, "Open status page", page)
+    alternatives = best_alternatives(service, model.states, model.catalog)
+    if alternatives:
+        alt_menu = sub.addMenu("Alternatives")
+        for alt, level in alternatives:
+            label = level.label if level is not Level.UNKNOWN else "not watched"
+            _link(alt_menu, f"{menu_label(alt.name, 60)} — {label}", tool_url(alt), level)
+    for label, url in search_links(service):
+        _link(sub, label, url)
+    support = support_url(service)
+    if support:
+        _link(sub, "Contact support", support)
+    sub.addSeparator()
+    key = service.id
+    wanted = key in model.settings.recover_once
+    once = sub.addAction("Notify me when it recovers")
+    once.setCheckable(True)
+    once.setChecked(wanted)
+    once.setEnabled(wanted or state.level.is_problem)
+    once.toggled.connect(partial(intents.recover_once, key))
+    end = mutes.muted_until(model.settings, key, now)
+    if end is False:
+        _do(sub, "Mute for 1 h", partial(intents.mute, key, 1.0))
+        _do(sub, "Mute until tomorrow", partial(intents.mute, key, UNTIL_TOMORROW))
+    else:
+        until = f" (muted until {clock(end, now)})" if isinstance(end, datetime) else ""
+        _do(sub, f"Unmute{until}", partial(intents.mute, key, 0.0))
+
+
+def fill(menu: QMenu, model: MenuModel, intents: MenuIntents) -> list[QMenu]:
+    """Refill `menu` (already cleared); returns the submenus made, for the caller to free."""
+    states, now = model.states, model.now
+    made: list[QMenu] = []
+    top = menu.addAction(f"Outage Radar — {header(states)}")
+    top.setIcon(level_icon(overall_level(states)))
+    top.setEnabled(False)
+    paused = mutes.paused_until(model.settings, now)
+    if paused is not None:
+        _heading(menu, f"Notifications paused until {clock(paused, now)}")
+    menu.addSeparator()
+    for key, state in states.items():
+        label = f"{menu_label(service_name(state), 60)} — {_status_part(state)}"
+        if mutes.is_muted(model.settings, key, now):
+            label += " (muted)"
+        sub = QMenu(label, menu)
+        sub.setIcon(level_icon(state.level))
+        sub.setToolTipsVisible(True)
+        fill_service(sub, state, model, intents)
+        menu.addMenu(sub)
+        made.append(sub)
+    if states:
+        menu.addSeparator()
+    _do(menu, "Check now", intents.check_now)
+    pause = QMenu("Pause notifications", menu)
+    _do(pause, "For 1 hour", lambda: intents.pause(1.0))
+    _do(pause, "For 4 hours", lambda: intents.pause(4.0))
+    _do(pause, "Until tomorrow", lambda: intents.pause(UNTIL_TOMORROW))
+    if paused is not None:
+        pause.addSeparator()
+        _do(pause, "Resume notifications", lambda: intents.pause(0.0))
+    menu.addMenu(pause)
+    made.append(pause)
+    menu.addSeparator()
+    _do(menu, "History…", intents.show_history)
+    _do(menu, "Settings…", intents.show_settings)
+    _do(menu, "About Outage Radar", intents.show_about)
+    menu.addSeparator()
+    _do(menu, "Quit", intents.quit)
+    return made

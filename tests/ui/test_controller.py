@@ -1,0 +1,172 @@
+"""The wiring: monitor events reach the tray and the notifier; intents change the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QSystemTrayIcon
+from pytestqt.qtbot import QtBot
+
+from outage_radar.core import settings as settings_store
+from outage_radar.core.alerts import Alert
+from outage_radar.core.catalog import Service
+from outage_radar.core.model import Change, ChangeKind, Level
+from outage_radar.core.settings import Settings
+from outage_radar.core.state import ServiceState
+from outage_radar.notify.fallback import BalloonNotifier, balloon_title
+from outage_radar.ui import opener
+from outage_radar.ui.controller import Controller
+from outage_radar.ui.single_instance import SingleInstance
+from outage_radar.ui.tray import Tray
+
+from .helpers import CATALOG, NOW, find, state, submenu, texts
+
+
+class FakeMonitor:
+    def __init__(self, states: dict[str, ServiceState]) -> None:
+        self._states = states
+        self.checks = 0
+        self.services: list[str] = []
+        self.interval = 0.0
+
+    @property
+    def states(self) -> Mapping[str, ServiceState]:
+        return self._states
+
+    def check_now(self) -> None:
+        self.checks += 1
+
+    def set_services(self, services: Sequence[Service]) -> None:
+        self.services = [s.id for s in services]
+
+    def set_interval(self, seconds: float) -> None:
+        self.interval = seconds
+
+
+class FakeNotifier:
+    def __init__(self) -> None:
+        self.shown: list[Alert] = []
+
+    async def show(self, alert: Alert) -> None:
+        self.shown.append(alert)
+
+
+@pytest.fixture
+def setup(qtbot: QtBot, tmp_path: Path) -> tuple[Controller, Tray, FakeMonitor, FakeNotifier]:
+    tray = Tray(CATALOG)
+    settings = Settings(services=["chatgpt", "claude"])
+    ctl = Controller(
+        tray=tray,
+        status=None,
+        catalog=CATALOG,
+        all_services=lambda: list(CATALOG.values()),
+        settings=settings,
+        settings_path=tmp_path / "settings.toml",
+        resolve=lambda s: [CATALOG[k] for k in s.services],
+        now=lambda: NOW,
+    )
+    monitor = FakeMonitor(
+        {
+            "chatgpt": state("chatgpt", Level.MAJOR_OUTAGE),
+            "claude": state("claude", Level.OPERATIONAL),
+        }
+    )
+    notifier = FakeNotifier()
+    ctl.monitor, ctl.notifier = monitor, notifier
+    return ctl, tray, monitor, notifier
+
+
+async def test_changes_become_one_alert_and_updates_repaint(
+    setup: tuple[Controller, Tray, FakeMonitor, FakeNotifier], qtbot: QtBot
+) -> None:
+    ctl, tray, monitor, notifier = setup
+    ctl.on_update(monitor.states)
+    assert tray.level is Level.MAJOR_OUTAGE
+    assert texts(tray.menu)[1] == "ChatGPT — major outage"
+    ctl.on_changes(
+        [Change("chatgpt", "ChatGPT", ChangeKind.LEVEL, Level.OPERATIONAL, Level.MAJOR_OUTAGE, NOW)]
+    )
+    await ctl.drain()
+    assert [a.title for a in notifier.shown] == ["ChatGPT: major outage"]
+    assert [a.label for a in notifier.shown[0].actions] == ["Status page", "Use Claude"]
+
+
+async def test_menu_intents_update_and_save_settings(
+    setup: tuple[Controller, Tray, FakeMonitor, FakeNotifier], tmp_path: Path
+) -> None:
+    ctl, tray, monitor, notifier = setup
+    ctl.render()
+    find(submenu(tray.menu, "ChatGPT"), "Mute until tomorrow").trigger()
+    assert ctl.settings.muted == {"chatgpt": "2025-06-03T07:00:00+01:00"}
+    assert "ChatGPT — major outage (muted)" in texts(tray.menu)  # the menu was refilled
+    find(submenu(tray.menu, "ChatGPT"), "Notify me when it recovers").trigger()
+    assert ctl.settings.recover_once == ["chatgpt"]
+    find(submenu(tray.menu, "Pause notifications"), "For 1 hour").trigger()
+    find(tray.menu, "Check now").trigger()
+    assert monitor.checks == 1
+    saved = settings_store.load(tmp_path / "settings.toml").settings
+    assert saved.muted == ctl.settings.muted and saved.paused_until == "2025-06-02T11:30:00+01:00"
+    # Muted, yet the one-shot recovery still notifies, once, and is then forgotten.
+    back = Change(
+        "chatgpt",
+        "ChatGPT",
+        ChangeKind.LEVEL,
+        Level.MAJOR_OUTAGE,
+        Level.OPERATIONAL,
+        NOW,
+        since=NOW - timedelta(minutes=42),
+    )
+    ctl.on_changes([back])
+    await ctl.drain()
+    assert [a.title for a in notifier.shown] == ["ChatGPT is back (down 42 min)"]
+    assert ctl.settings.recover_once == []
+    ctl.pause(0.0)
+    ctl.mute("chatgpt", 0.0)
+    assert ctl.settings.paused_until == "" and ctl.settings.muted == {}
+
+
+async def test_welcome_choice_is_watched_and_shown(
+    setup: tuple[Controller, Tray, FakeMonitor, FakeNotifier], qtbot: QtBot
+) -> None:
+    ctl, tray, monitor, _ = setup
+    ctl.show_welcome()
+    ctl.windows["welcome"].picker.set_selected("claude", True)  # type: ignore[attr-defined]
+    ctl.windows["welcome"].start.click()  # type: ignore[attr-defined]
+    assert monitor.services == ["chatgpt", "claude"]
+    assert ctl.settings.first_run_done
+    for window in ctl.windows.values():
+        window.close()
+
+
+async def test_quit_from_the_menu_sets_the_quit_event(
+    setup: tuple[Controller, Tray, FakeMonitor, FakeNotifier],
+) -> None:
+    ctl, tray, _, _ = setup
+    find(tray.menu, "Quit").trigger()
+    assert ctl.quit_event.is_set()
+
+
+def test_balloon_fallback_defuses_markup_and_opens_on_click(
+    qtbot: QtBot, opened: list[str]
+) -> None:
+    icon = QSystemTrayIcon()
+    balloon = BalloonNotifier(icon, opener.open_url)
+    balloon.show(
+        Alert("<b>x</b>: major outage", "body", Level.MAJOR_OUTAGE, url="https://status.example/i")
+    )
+    icon.messageClicked.emit()
+    assert opened == ["https://status.example/i"]
+    assert balloon_title("<b>x</b>") == "\u2039b\u203ax\u2039/b\u203a"
+
+
+def test_second_instance_asks_the_first_to_show(qtbot: QtBot) -> None:
+    first = SingleInstance()
+    assert first.listen()
+    second = SingleInstance()
+    with qtbot.waitSignal(first.show_requested, timeout=3000):
+        assert second.notify_running()
+    first.close()
+    assert not SingleInstance().notify_running()

@@ -1,0 +1,212 @@
+"""Settings, welcome, history and no-tray windows, driven like a user would."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from outage_radar import autostart
+from outage_radar.core import settings as settings_store
+from outage_radar.core.alerts import Alert
+from outage_radar.core.history import DayUptime, IncidentRow
+from outage_radar.core.model import Component, Level, Snapshot
+from outage_radar.core.settings import Settings
+from outage_radar.ui.history_window import HistoryWindow
+from outage_radar.ui.settings_window import SettingsWindow
+from outage_radar.ui.status_window import StatusWindow
+from outage_radar.ui.uptime_bars import day_level
+from outage_radar.ui.welcome_window import WelcomeWindow
+
+from .helpers import CATALOG, NOW, state
+
+SERVICES = list(CATALOG.values())
+
+
+def test_welcome_preselects_defaults_and_reports_the_pick(qtbot: QtBot) -> None:
+    services = [*SERVICES, replace(SERVICES[0], id="openai-api", name="OpenAI API", category="api")]
+    window = WelcomeWindow(services)
+    qtbot.addWidget(window)
+    assert sorted(window.picker.selected()) == ["chatgpt", "openai-api"]
+    window.picker.set_selected("claude", True)
+    window.picker.set_selected("openai-api", False)
+    with qtbot.waitSignal(window.chosen) as chosen:
+        window.start.click()
+    assert chosen.args == [["chatgpt", "claude"]]
+
+
+def test_welcome_cannot_start_with_nothing_picked(qtbot: QtBot) -> None:
+    window = WelcomeWindow(SERVICES, ["chatgpt"])
+    qtbot.addWidget(window)
+    window.picker.set_selected("chatgpt", False)
+    assert not window.start.isEnabled()
+
+
+def test_settings_search_filters_and_save_persists(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    toggled: list[bool] = []
+    window = SettingsWindow(
+        Settings(services=["chatgpt"]),
+        SERVICES,
+        components={"chatgpt": ["Login", "Voice"]},
+        path=path,
+        set_autostart=toggled.append,
+    )
+    qtbot.addWidget(window)
+    window.picker.search.setText("gem")
+    assert window.picker.visible_services() == ["gemini"]
+    window.picker.search.setText("voice")  # a component name finds its service
+    assert window.picker.visible_services() == ["chatgpt"]
+    window.picker.search.clear()
+    window.picker.set_selected("claude", True)
+    chatgpt = window.picker._items["chatgpt"]
+    chatgpt.child(1).setCheckState(0, Qt.CheckState.Unchecked)  # stop watching Voice
+    window.interval.setValue(10)  # clamps to the 30 s minimum
+    window.quiet.setChecked(True)
+    window.min_level.setCurrentIndex(2)
+    window.login.setChecked(True)
+    with qtbot.waitSignal(window.saved) as saved:
+        window.save()
+    new = saved.args[0]
+    assert new.services == ["chatgpt", "claude"]
+    assert new.components == {"chatgpt": ["Login"]}
+    assert new.interval == 30.0
+    assert (new.quiet_start, new.quiet_end) == ("22:00", "07:00")
+    assert new.min_level == "major_outage"
+    assert toggled == [True]
+    assert settings_store.load(path).settings == new  # written to disk
+
+
+def test_settings_has_an_api_keys_section_and_a_15_minute_cap(qtbot: QtBot) -> None:
+    window = SettingsWindow(Settings(interval=3600), SERVICES, path=None, set_autostart=print)
+    qtbot.addWidget(window)
+    assert window.api_keys.title() == "API keys"
+    assert window.interval.value() == 15 * 60
+
+
+async def test_add_a_status_page_detects_previews_and_adds(qtbot: QtBot, tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    async def preview(url: str) -> Snapshot:
+        seen.append(url)
+        comps = (Component("1", "API", Level.OPERATIONAL),)
+        return Snapshot(
+            Level.OPERATIONAL,
+            comps,
+            page_name="Acme <b>Status</b>",
+            extra={"platform": "statuspage"},
+        )
+
+    window = SettingsWindow(
+        Settings(), SERVICES, preview=preview, path=tmp_path / "s.toml", set_autostart=print
+    )
+    qtbot.addWidget(window)
+    box = window.pages
+    box.url.setText("file:///etc/passwd")
+    await box.on_check()
+    assert "https://" in box.result.text() and not seen and not box.add.isEnabled()
+    box.url.setText("https://status.acme.example")
+    await box.on_check()
+    assert seen == ["https://status.acme.example"]
+    assert box.result.text() == "Acme <b>Status</b>: operational · 1 components"
+    assert box.result.textFormat() == Qt.TextFormat.PlainText
+    box.add.click()
+    page = box.pages[0]
+    assert (page.id, page.name, page.platform) == (
+        "custom-status.acme.example",
+        "Acme <b>Status</b>",
+        "statuspage",
+    )
+    assert window.result_settings().custom == [page]
+
+
+async def test_a_page_that_is_not_a_status_page_cannot_be_added(qtbot: QtBot) -> None:
+    async def preview(url: str) -> Snapshot:
+        return Snapshot.failed("not a status page (platform not recognised)")
+
+    window = SettingsWindow(Settings(), SERVICES, preview=preview, set_autostart=print)
+    qtbot.addWidget(window)
+    window.pages.url.setText("https://example.org")
+    await window.pages.on_check()
+    assert window.pages.result.text().startswith("Not recognised as a status page")
+    assert not window.pages.add.isEnabled()
+
+
+class FakeHistory:
+    def uptime(self, service: str, days: int = 90) -> list[DayUptime]:
+        first = date(2025, 3, 5)
+        out = [DayUptime(first + timedelta(days=i), None, Level.UNKNOWN) for i in range(88)]
+        out.append(DayUptime(date(2025, 6, 1), 0.9, Level.MAJOR_OUTAGE))
+        out.append(DayUptime(date(2025, 6, 2), 1.0, Level.OPERATIONAL))
+        return out
+
+    def incidents(self, service: str, limit: int = 20) -> list[IncidentRow]:
+        start = datetime(2025, 6, 1, 9, 0).astimezone()
+        return [
+            IncidentRow(
+                "Login & <b>errors</b>",
+                "https://status.chatgpt.example/i/1",
+                Level.MAJOR_OUTAGE,
+                start,
+                start + timedelta(minutes=42),
+            ),
+            IncidentRow("Bad link", "javascript:alert(1)", Level.DEGRADED, start, None),
+        ]
+
+    def last_check(self, service: str) -> datetime | None:
+        return NOW - timedelta(minutes=1)
+
+
+def test_history_shows_bars_uptime_incidents_and_last_check(
+    qtbot: QtBot, opened: list[str]
+) -> None:
+    window = HistoryWindow(FakeHistory(), [CATALOG["chatgpt"], CATALOG["claude"]], lambda: NOW)
+    qtbot.addWidget(window)
+    colors = window.bars.colors()
+    assert len(colors) == 90
+    assert colors[0] == colors[87]  # grey, no data
+    assert colors[-2] != colors[-1] and colors[-1] != colors[0]
+    assert window.uptime.text() == "95.00 % uptime over the 2 days with data"
+    assert window.last_check.text() == "Last check: 10:29"
+    first, second = window.incidents.topLevelItem(0), window.incidents.topLevelItem(1)
+    assert (first.text(0), first.text(2)) == ("Login & <b>errors</b>", "42 min")
+    assert second.text(2) == "ongoing"
+    window.incidents.itemActivated.emit(first, 0)
+    window.incidents.itemActivated.emit(second, 0)
+    assert opened == ["https://status.chatgpt.example/i/1"]  # the javascript: link never opens
+    labels = window.findChildren(QLabel)
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+
+
+def test_uptime_day_levels() -> None:
+    assert day_level(None, Level.UNKNOWN) is None
+    assert day_level(1.0, Level.UNKNOWN) is Level.OPERATIONAL
+    assert day_level(0.5, Level.PARTIAL_OUTAGE) is Level.PARTIAL_OUTAGE
+
+
+def test_status_window_explains_the_missing_tray_and_hides_on_close(qtbot: QtBot) -> None:
+    window = StatusWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert "AppIndicator" in window.explanation.text()
+    window.show_states({"chatgpt": state("chatgpt", Level.MAJOR_OUTAGE)}, NOW)
+    assert window.services.item(0).text() == "ChatGPT — major outage"
+    window.show_alert(Alert("ChatGPT: major outage", "<b>x</b>", Level.MAJOR_OUTAGE))
+    assert window.last_alert.text() == "ChatGPT: major outage\n<b>x</b>"
+    assert window.last_alert.textFormat() == Qt.TextFormat.PlainText
+    window.close()
+    assert not window.isVisible()
+
+
+def test_autostart_writes_and_removes_the_xdg_entry(tmp_path: Path) -> None:
+    path = autostart.set_linux(True, ["/opt/outage radar/bin/outage-radar", "--x=50%"])
+    assert path == tmp_path / "xdg" / "xdg_config_home" / "autostart" / "outage-radar.desktop"
+    text = path.read_text()
+    assert 'Exec="/opt/outage radar/bin/outage-radar" "--x=50%%"\n' in text
+    assert "Type=Application\n" in text and autostart.is_enabled()
+    autostart.set_linux(False)
+    assert not path.exists() and not autostart.is_enabled()
