@@ -1,9 +1,15 @@
-"""A fake status-page server on 127.0.0.1 that can flip pages between states and serve faults."""
+"""A fake status-page server on 127.0.0.1 that can flip pages between states and serve faults.
+
+Beyond the FAULTS served by path: `flap` (a page that changes on every request), `refused_url`
+(a closed loopback port) and `unresolvable_url` (a `.invalid` host no resolver may answer, RFC
+6761). tests/reliability/tlsserver.py adds the same server behind a self-signed certificate.
+"""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,6 +43,7 @@ class Page:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     etag: bool = True
+    cycle: tuple[bytes, ...] = ()  # served in turn, one per request (a flapping page)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -53,6 +60,9 @@ class _Handler(BaseHTTPRequestHandler):
             srv.hits[self.path] = srv.hits.get(self.path, 0) + 1
             srv.log.append((time.monotonic(), self.path))
             page = srv.pages.get(self.path)
+            if page is not None and page.cycle:
+                turn = page.cycle[(srv.hits[self.path] - 1) % len(page.cycle)]
+                page = Page(turn, page.content_type, etag=page.etag)
         if page is None:
             self._send(404, b"<html>not found</html>", "text/html")
             return
@@ -176,6 +186,12 @@ class FakeServer(ThreadingHTTPServer):
             self.pages[path] = Page(fault=fault)
         return self.url(path)
 
+    def flap(self, path: str, *bodies: bytes) -> str:
+        """A page that serves `bodies` in turn, changing on every request."""
+        with self.lock:
+            self.pages[path] = Page(body=bodies[0], cycle=bodies)
+        return self.url(path)
+
     def start(self) -> FakeServer:
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
         self._thread.start()
@@ -184,3 +200,16 @@ class FakeServer(ThreadingHTTPServer):
     def stop(self) -> None:
         self.shutdown()
         self.server_close()
+
+
+def refused_url(path: str = "/api/v2/summary.json") -> str:
+    """A loopback URL nobody listens on: the connection is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}{path}"
+
+
+def unresolvable_url(path: str = "/api/v2/summary.json") -> str:
+    """A host under `.invalid`, reserved never to resolve: a DNS failure without the network."""
+    return f"http://status.outage-radar.invalid{path}"

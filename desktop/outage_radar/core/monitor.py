@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -273,7 +273,9 @@ class Monitor:
             return changes
         watch.pending = snap
         if watch.shown.level is Level.UNKNOWN:
-            watch.shown = replace(base, fetched_at=now) if base.components else watch.shown
+            # Nothing confirmed is on screen yet (first poll after a restart, or after an
+            # outage of our own): show what the page says now; only the alert waits.
+            watch.shown = snap
         return []
 
     def _schedule(self, watch: _Watch, mono: float) -> None:

@@ -9,6 +9,7 @@ from typing import Protocol
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
+    QHeaderView,
     QLabel,
     QTreeWidget,
     QTreeWidgetItem,
@@ -81,6 +82,12 @@ class HistoryWindow(QWidget):
         self.incidents = QTreeWidget()
         self.incidents.setHeaderLabels(["Incident", "Started", "Lasted"])
         self.incidents.setRootIsDecorated(False)
+        # The title gets the room; when and how long stay as wide as their text.
+        header = self.incidents.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.incidents.itemActivated.connect(self._open)
         layout = QVBoxLayout(self)
         for widget in (self.picker, self.bars, self.uptime, self.last_check):

@@ -114,6 +114,9 @@ def level_icon(level: Level) -> QIcon:
     if icon is None:
         icon = QIcon()
         for size in SIZES:
-            icon.addPixmap(QPixmap.fromImage(level_image(level, size)))
+            pixmap = QPixmap.fromImage(level_image(level, size))
+            icon.addPixmap(pixmap)
+            # Headings and component rows are disabled menu items; their state must keep its color.
+            icon.addPixmap(pixmap, QIcon.Mode.Disabled)
         _cache[level] = icon
     return icon

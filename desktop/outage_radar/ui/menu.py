@@ -51,18 +51,25 @@ class MenuModel:
     catalog: ServiceLookup
 
 
-def _link(menu: QMenu, text: str, url: str | None, icon_level: Level | None = None) -> QAction:
+def _link(
+    menu: QMenu,
+    text: str,
+    url: str | None,
+    icon_level: Level | None = None,
+    *,
+    user_typed: bool = False,
+) -> QAction:
     action = menu.addAction(text)
     if icon_level is not None:
         action.setIcon(level_icon(icon_level))
-    target = safe_url(url)
+    target = safe_url(url, user_typed=user_typed)
     action.setEnabled(target is not None)
-    action.triggered.connect(partial(_open, target))
+    action.triggered.connect(partial(_open, target, user_typed))
     return action
 
 
-def _open(url: str | None, _checked: bool = False) -> None:
-    opener.open_url(url)
+def _open(url: str | None, user_typed: bool, _checked: bool = False) -> None:
+    opener.open_url(url, user_typed=user_typed)
 
 
 def _do(menu: QMenu, text: str, slot: Callable[[], None]) -> QAction:
@@ -101,10 +108,13 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
     """One service's submenu, in the order the issue lists."""
     service, snap, now = state.service, state.snapshot, model.now
     page = status_url(service)
+    # A page from the user's own catalog may be plain http: they typed it, the payload did not.
+    mine = service.user
     if snap.components:
         _heading(sub, "Components")
         for comp in snap.components[:MAX_COMPONENTS]:
-            _link(sub, f"{menu_label(comp.name, 60)} — {comp.level.label}", page, comp.level)
+            label = f"{menu_label(comp.name, 60)} — {comp.level.label}"
+            _link(sub, label, page, comp.level, user_typed=mine)
         if len(snap.components) > MAX_COMPONENTS:
             _link(sub, f"… and {len(snap.components) - MAX_COMPONENTS} more", page)
     incidents = sorted(snap.incidents, key=lambda i: -i.level.rank)[:MAX_INCIDENTS]
@@ -112,9 +122,10 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
         _heading(sub, "Incidents")
         for inc in incidents:
             url = inc.url if safe_url(inc.url) else page
-            _link(sub, _incident_label(inc, now), url, inc.level)
+            _link(sub, _incident_label(inc, now), url, inc.level, user_typed=mine and url == page)
             if inc.latest_update:
-                _link(sub, "    " + menu_label(inc.latest_update), url)
+                _link(sub, "    " + menu_label(inc.latest_update), url,
+                      user_typed=mine and url == page)
     upcoming = sorted(snap.maintenances, key=lambda m: (not m.active, m.starts or now))
     if upcoming:
         _heading(sub, "Maintenance")
@@ -122,7 +133,7 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
             url = item.url if safe_url(item.url) else page
             _link(sub, _maintenance_label(item, now), url, Level.MAINTENANCE)
     sub.addSeparator()
-    _link(sub, "Open status page", page)
+    _link(sub, "Open status page", page, user_typed=mine)
     alternatives = best_alternatives(service, model.states, model.catalog)
     if alternatives:
         alt_menu = sub.addMenu("Alternatives")

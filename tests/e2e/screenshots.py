@@ -1,0 +1,141 @@
+"""Make the README's screenshots: the real app on Xvfb with a tray host, against local pages.
+
+Run: .venv/bin/python -m tests.e2e.screenshots [OUTPUT_DIR]   (default docs/screenshots)
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from tests import payloads
+from tests.e2e.desktop import Desktop, wait_for
+from tests.fakeserver import FakeServer
+
+PAGES = [
+    ("chatgpt", "ChatGPT", "major_outage", "Elevated error rates for ChatGPT conversations"),
+    ("claude", "Claude", "operational", None),
+    ("gemini", "Gemini", "degraded_performance", "Slow responses in the Gemini app"),
+    ("copilot", "GitHub Copilot", "operational", None),
+    ("mistral", "Mistral", "operational", None),
+]
+
+
+def seed_history(data_home: Path, ids: list[str]) -> None:
+    """90 days of plausible samples so the history window shows real-looking bars."""
+    from outage_radar.core.history import History
+    from outage_radar.core.model import Level, Snapshot
+
+    history = History(data_home / "outage-radar" / "history.sqlite3")
+    rng = random.Random(7)
+    now = datetime.now().astimezone()
+    for sid in ids:
+        for day in range(89, 0, -1):
+            start = now - timedelta(days=day)
+            bad = rng.random() < 0.12
+            for hour in range(0, 24, 2):
+                level = Level.OPERATIONAL
+                if bad and 9 <= hour <= 13:
+                    level = rng.choice([Level.DEGRADED, Level.PARTIAL_OUTAGE, Level.MAJOR_OUTAGE])
+                for minute in range(0, 120, 10):
+                    when = start.replace(hour=hour) + timedelta(minutes=minute)
+                    history.record(sid, Snapshot(level=level), when)
+    history.commit()
+    history.close()
+
+
+def tray_icon_center(desk: Desktop) -> tuple[int, int]:
+    colors = desk.tray_colors()
+    panel = colors.most_common(1)[0][0]
+    shot = desk.workdir / "tray.ppm"
+    data = shot.read_bytes().split(b"\n", 3)[3]
+    xs = [
+        i // 3 % 240
+        for i in range(0, len(data) - 2, 3)
+        if (data[i], data[i + 1], data[i + 2]) != panel
+    ]
+    return 784 + (min(xs) + max(xs)) // 2, 16
+
+
+def xdo(desk: Desktop, *args: str) -> None:
+    subprocess.run(["xdotool", *args], env=desk.env, check=True, timeout=10)
+
+
+def window_shot(desk: Desktop, title: str, path: Path) -> None:
+    """Capture one window by its title, without what overlaps it."""
+    found = subprocess.run(
+        ["xdotool", "search", "--name", title],
+        env=desk.env,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    ).stdout.split()
+    subprocess.run(
+        ["import", "-window", found[-1], str(path)], env=desk.env, check=True, timeout=30
+    )
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    server = FakeServer().start()
+    entries = []
+    for sid, name, status, incident in PAGES:
+        url = server.set(
+            f"/{sid}/api/v2/summary.json",
+            payloads.summary(
+                status, name=name, incident=incident, components=("Web", "API", "Mobile")
+            ),
+        )
+        entries.append((sid, name, url))
+    with tempfile.TemporaryDirectory() as tmp:
+        desk = Desktop(Path(tmp)).start()
+        try:
+            catalog = Path(tmp) / "catalog.toml"
+            catalog.write_text(payloads.catalog(entries))
+            seed_history(Path(desk.env["XDG_DATA_HOME"]), [e[0] for e in entries])
+            args = [
+                sys.executable,
+                "-m",
+                "outage_radar",
+                "--catalog",
+                str(catalog),
+                "--interval",
+                "30",
+            ]
+            app = subprocess.Popen(args, env=desk.env)
+            wait_for(lambda: len(desk.tray_colors()) > 3, 30, "the tray icon")
+            time.sleep(3)
+            x, y = tray_icon_center(desk)
+            xdo(desk, "mousemove", str(x), str(y), "click", "1")
+            time.sleep(1)
+            xdo(desk, "key", "Down", "Right")  # open the first service (ChatGPT)
+            time.sleep(1)
+            desk.screenshot(out / "tray-menu.png", "1024x560+0+0")
+            for _ in range(4):  # close the menu: Escape from the submenu and the menu
+                xdo(desk, "key", "Escape")
+            time.sleep(0.5)
+            xdo(desk, "mousemove", str(x), str(y), "click", "1")
+            time.sleep(1)
+            xdo(desk, "key", "Up", "Up", "Up", "Up", "Return")  # Quit, About, Settings, History
+            time.sleep(2)
+            window_shot(desk, "Outage Radar — History", out / "history.png")
+            subprocess.run(args, env=desk.env, timeout=30)  # a second launch shows Settings
+            time.sleep(2)
+            window_shot(desk, "Outage Radar — Settings", out / "settings.png")
+            desk.screenshot(out / "desktop.png")
+            app.terminate()
+            app.wait(timeout=20)
+        finally:
+            desk.stop()
+            server.stop()
+    for name in ("tray-menu", "history", "settings", "desktop"):
+        print(out / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"))
