@@ -7,8 +7,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import feedparser
-
 from ..model import Incident, Level, Maintenance, Snapshot, worst
 from ..text import clean, strip_html
 from .common import (
@@ -88,6 +86,8 @@ def parse(primary: bytes, *, now: datetime | None = None, page_url: str = "") ->
     # Status feeds never declare entities; refusing them sidesteps entity-expansion bombs.
     if b"<!entity" in primary[:65536].lower():
         raise ParseError("not a status page (XML entities)")
+    import feedparser  # imported on first use: it costs ~20 ms at start for pages without feeds
+
     # A stream, never bytes: feedparser.parse() treats a string it can open as a file path.
     parsed = feedparser.parse(io.BytesIO(primary), sanitize_html=False, resolve_relative_uris=False)
     entries = [e for e in dict.get(parsed, "entries", [])[:MAX_ENTRIES] if isinstance(e, dict)]
