@@ -50,17 +50,21 @@ def measure(server: FakeServer, pages: int, runs: int, folder: Path) -> dict[str
     return {"pages": pages, "ours": med_a, "floor": med_b, "ratio": med_a / med_b}
 
 
+def run(pages: list[int], runs: int) -> list[dict[str, float]]:
+    server = FakeServer().start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            return [measure(server, n, runs, Path(tmp)) for n in pages]
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    server = FakeServer().start()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in args.pages:
-            rows.append(measure(server, n, args.runs, Path(tmp)))
-    server.stop()
+    rows = run(args.pages, args.runs)
     print("| pages | outage-radar status --json (median s) | bare httpx (median s) | ratio |")
     print("| --- | --- | --- | --- |")
     for r in rows:

@@ -1,0 +1,141 @@
+"""Run every benchmark, print the table and write docs/benchmarks.md.
+
+One command: .venv/bin/python -m tests.benchmarks.run [--quick]
+Needs the desktop tools of tests/run.sh (Xvfb, trayer, xwininfo, strace, ImageMagick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from datetime import datetime
+from pathlib import Path
+
+from tests.benchmarks import bench_core, bench_desktop, bench_status
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer runs (for a smoke check)")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 7
+    desk = bench_desktop.run(runs=runs, idle_seconds=20 if args.quick else 60)
+    core = bench_core.run(cycles=200 if args.quick else 1000)
+    status = bench_status.run(pages=[100, 1000], runs=runs)
+    s100, s1000 = status
+    rows = [
+        (
+            "time from spawn to tray icon embedded (Xvfb + trayer)",
+            f"{desk['tray_floor']:.3f} s",
+            f"{desk['tray_ours']:.3f} s",
+            f"{desk['tray_ours'] / desk['tray_floor']:.2f}×",
+            "≤ 1.5×",
+        ),
+        (
+            "time from spawn to first real status, 20 local services",
+            "—",
+            f"{desk['first_status']:.2f} s",
+            "—",
+            "report",
+        ),
+        (
+            "RSS after settling, 20 services",
+            f"{desk['rss_floor']:.1f} MiB",
+            f"{desk['rss_ours']:.1f} MiB",
+            f"{desk['rss_ours'] / desk['rss_floor']:.2f}×",
+            "≤ 1.5×",
+        ),
+        (
+            f"RSS growth over {1000 if not args.quick else 200} poll cycles × 20 services",
+            "—",
+            f"{core['rss_after'] - core['rss_before']:+.2f} MiB "
+            f"({core['rss_before']:.1f} → {core['rss_after']:.1f})",
+            "—",
+            "< 2 MiB",
+        ),
+        (
+            "CPU per poll, unchanged page (304, no parse)",
+            "—",
+            f"{core['cpu_304_ms']:.2f} ms",
+            "—",
+            "≤ 1 ms",
+        ),
+        (
+            "CPU per poll, changed page (200 + parse)",
+            "—",
+            f"{core['cpu_changed_ms']:.2f} ms",
+            "—",
+            "report",
+        ),
+        (
+            "bytes on the wire per hour per service, unchanged page (60 s polls)",
+            "—",
+            f"{core['bytes_per_hour'] / 1024:.1f} KiB",
+            "—",
+            "report",
+        ),
+        (
+            "`status --json` over 100 local pages",
+            f"{s100['floor']:.3f} s",
+            f"{s100['ours']:.3f} s",
+            f"{s100['ratio']:.2f}×",
+            "≤ 1.5×",
+        ),
+        (
+            "`status --json` over 1,000 local pages",
+            f"{s1000['floor']:.3f} s",
+            f"{s1000['ours']:.3f} s",
+            f"{s1000['ratio']:.2f}×",
+            "≤ 1.5×",
+        ),
+        (
+            "idle wake-ups per minute between polls (event-loop waits, all threads)",
+            f"{desk['idle_floor']:.1f}",
+            f"{desk['idle_ours']:.1f}",
+            "—",
+            "none beyond the timer",
+        ),
+        (
+            "1,000 custom pages in one cycle (bounded concurrency 32)",
+            "—",
+            f"{core['scale_1000_s']:.2f} s, RSS {core['scale_1000_rss']:.1f} MiB",
+            "—",
+            "within the interval",
+        ),
+    ]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {machine()}.",
+        f"Medians of {runs} alternating runs (ours, floor) in the same run; "
+        "`.venv/bin/python -m tests.benchmarks.run`.",
+        "",
+        "| metric | floor | Outage Radar | ratio | target |",
+        "| --- | --- | --- | --- | --- |",
+        *(f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows),
+        "",
+        "Floors: `tests/benchmarks/floor_tray.py` (a minimal PySide6 tray app with one icon and "
+        "one menu) and `tests/benchmarks/bare_status.py` (a bare httpx script that fetches and "
+        "parses the same pages). The status server runs in its own process.",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "benchmarks.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
