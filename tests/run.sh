@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libegl1 libgl1
   libfontconfig1 libdbus-1-3 desktop-file-utils appstream
+  dpkg-dev binutils python3-venv git  # packaging/build-deb.sh and the package tests
 )
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -36,17 +37,28 @@ echo "== installing the project and its test tools"
 .venv/bin/python -m pip install -q -e ".[test]"
 
 echo "== ruff"
-.venv/bin/ruff check desktop tests
-.venv/bin/ruff format --check desktop tests
+.venv/bin/ruff check desktop tests packaging
+.venv/bin/ruff format --check desktop tests packaging
 echo "== mypy (strict)"
 .venv/bin/mypy
-echo "== pytest"
-set +e
-.venv/bin/python -m pytest "$@"
-code=$?
-set -e
-if [ "$code" = 5 ]; then
-  echo "pytest collected no tests" >&2
-  exit 1
+run_pytest() {  # pytest's exit code, except that "collected nothing" (5) is a failure
+  local code=0
+  .venv/bin/python -m pytest "$@" || code=$?
+  if [ "$code" = 5 ]; then
+    echo "pytest collected no tests ($*)" >&2
+    code=1
+  fi
+  return "$code"
+}
+if [ $# -gt 0 ]; then
+  echo "== pytest $*"
+  run_pytest "$@"
+  exit $?
 fi
+# The slow package tests (wheel, sdist, .deb build + install) run once, after everything else.
+echo "== pytest"
+code=0
+run_pytest -m "not package" || code=$?
+echo "== pytest -m package (builds and installs the packages)"
+run_pytest -m package || { c=$?; [ "$code" != 0 ] || code=$c; }
 exit "$code"

@@ -1,6 +1,7 @@
 """Start at login: an XDG autostart entry on Linux; the Windows and macOS ways, written too.
 
-Linux (tested): ~/.config/autostart/outage-radar.desktop whose Exec runs the installed launcher.
+Linux (tested): ~/.config/autostart/outage-radar.desktop whose Exec runs the installed launcher
+(`launcher()`: /usr/bin/outage-radar for the .deb, the venv's script for a wheel).
 Windows (untested here): a value in HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run,
 the per-user Run key that Explorer reads at login (a Startup-folder shortcut works too, but needs
 COM to write). macOS (untested here): ~/Library/LaunchAgents/<label>.plist with RunAtLoad, read
@@ -17,18 +18,35 @@ import sys
 from pathlib import Path
 
 ENTRY = "outage-radar.desktop"
+ICON = "io.github.outage_radar.OutageRadar"  # the hicolor icon the packages install
 LABEL = "io.github.outage-radar"
 RUN_VALUE = "Outage Radar"
 
 
 def launcher() -> list[str]:
-    """The command that starts the tray: a frozen bundle, the installed script, or python -m."""
+    """The command that starts this installation's tray app, stable across upgrades.
+
+    A frozen bundle (the .deb's /opt/outage-radar/outage-radar) is started through the launcher
+    on PATH that points at it (/usr/bin/outage-radar), else directly. A wheel install (venv,
+    pipx) uses the script next to its interpreter, not whichever `outage-radar` is first on PATH.
+    """
+    script = "outage-radar.exe" if sys.platform == "win32" else "outage-radar"
     if getattr(sys, "frozen", False):
-        return [sys.executable]
-    found = shutil.which("outage-radar")
+        exe = Path(sys.executable)
+        gui = exe.with_name("outage-radar.exe")  # not the console twin: no window at login
+        if exe.name == "outage-radar-cli.exe" and gui.is_file():
+            return [str(gui)]
+        found = shutil.which(script)
+        if found and Path(found).resolve() == exe.resolve():
+            return [found]
+        return [str(exe)]
+    beside = Path(sys.executable).parent / script
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
+    found = shutil.which(script)
     if found:
         return [found]
-    return [sys.executable, "-m", "outage_radar.cli"]
+    return [sys.executable, "-m", "outage_radar"]
 
 
 def _config_home() -> Path:
@@ -57,7 +75,7 @@ def linux_entry(command: list[str]) -> str:
         "Name=Outage Radar\n"
         "Comment=Watch the status of AI services from the tray\n"
         f"Exec={exec_line}\n"
-        "Icon=outage-radar\n"
+        f"Icon={ICON}\n"
         "Terminal=false\n"
         "X-GNOME-Autostart-enabled=true\n"
         "X-GNOME-Autostart-Delay=5\n"
@@ -126,5 +144,13 @@ def is_enabled() -> bool:
     if sys.platform == "darwin":  # pragma: no cover
         return macos_plist_path().exists()
     if sys.platform == "win32":  # pragma: no cover
-        return False  # read back from the registry only when Windows support is tested
+        import winreg
+
+        key_path = r"Software\Microsoft\Windows\CurrentVersion\Run"
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key_path) as key:
+                winreg.QueryValueEx(key, RUN_VALUE)
+        except OSError:
+            return False
+        return True
     return linux_entry_path().exists()

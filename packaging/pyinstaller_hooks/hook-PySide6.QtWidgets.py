@@ -1,0 +1,5 @@
+"""Replaces PyInstaller's PySide6.QtWidgets hook: no unused plugins (see qt_trim)."""
+
+from qt_trim import collect
+
+hiddenimports, binaries, datas = collect(__file__)

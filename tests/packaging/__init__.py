@@ -1,0 +1,1 @@
+"""Packaging tests: resources, autostart, the wheel and sdist, and the .deb (marker "package")."""
