@@ -23,6 +23,7 @@ from .core.settings import Settings
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from .core.credentials import Credentials
     from .core.fetch import Fetcher
     from .ui.controller import Controller
 
@@ -60,6 +61,23 @@ def make_preview(fetcher: Fetcher) -> Any:
     return preview
 
 
+def make_diagnose(fetcher: Fetcher, credentials: Credentials, ctl: Controller) -> Any:
+    """The menu's "Is it just me?": a fresh page read, a probe and a connectivity check."""
+    from .core.doctor import Report, diagnose
+
+    async def run(key: str) -> Report | None:
+        state = ctl.states().get(key)
+        if state is None:
+            return None
+        hosts = ctl.settings.neutral_hosts
+        _, reports = await diagnose(
+            [state.service], fetcher=fetcher, read_key=credentials.get, neutral_hosts=hosts
+        )
+        return reports[0]
+
+    return run
+
+
 def icon_files() -> Any:
     """Level icons as PNG files for native notifications, written once to the cache dir."""
     import platformdirs
@@ -82,9 +100,18 @@ def icon_files() -> Any:
     return icon_for
 
 
-async def _main(ctl: Controller, builtin: Catalog, fixed: Catalog | None, interval: float) -> int:
+async def _main(
+    ctl: Controller,
+    builtin: Catalog,
+    fixed: Catalog | None,
+    interval: float,
+    settings_aside: tuple[Path, str] | None = None,
+) -> int:
+    from .core.credentials import Credentials
+    from .core.early_warning import Lead
     from .core.history import History
     from .core.monitor import Monitor
+    from .core.probe_runner import ProbeRunner
     from .notify import Notifier
     from .ui import opener
 
@@ -98,9 +125,32 @@ async def _main(ctl: Controller, builtin: Catalog, fixed: Catalog | None, interv
 
         fallback = BalloonNotifier(ctl.tray.icon, opener.open_url).show
     notifier = Notifier(opener.open_url, fallback, icon_for=icon_files())
+    if history.moved_aside is not None:
+        log.warning("history unreadable; moved aside to %s", history.moved_aside)
+    # A file set aside must not go unnoticed in a tray app: say so once, in a notification.
+    from . import notices
+
+    aside, problem = settings_aside or (None, "")
+    for notice in notices.startup(aside, problem, history.moved_aside):
+        ctl.spawn(notifier.show(notice))
     ctl.monitor, ctl.history, ctl.notifier = monitor, history, notifier
     ctl.preview = make_preview(monitor.fetcher)
     monitor.add_listener(update=ctl.on_update, changes=ctl.on_changes)
+    # API probes with the user's keys (OS keyring only, read in a worker thread).
+    credentials = Credentials()
+    probes = ProbeRunner(services, credentials.get, interval=ctl.settings.probe_interval)
+    probes.add_listener(ctl.on_probe)
+    ctl.probes, ctl.credentials = probes, credentials
+    ctl.diagnose = make_diagnose(monitor.fetcher, credentials, ctl)
+
+    def record_lead(lead: Lead) -> None:
+        history.record_lead(lead.service, lead.at, lead.minutes, lead.detail)
+        history.commit()
+
+    ctl.record_lead = record_lead
+    for service in services:  # a lead of an incident still going on shows after a restart
+        if rows := history.leads(service.id, 1):
+            ctl.leads[service.id] = Lead(service.id, *rows[0])
     ctl.render()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -110,12 +160,14 @@ async def _main(ctl: Controller, builtin: Catalog, fixed: Catalog | None, interv
             pass  # Windows: Ctrl+C ends the process as usual
     try:
         await monitor.start()
+        await probes.start()
         if fixed is None and not ctl.settings.first_run_done:
             ctl.show_welcome()
         log.info("watching %d services every %.0f s", len(services), interval)
         await ctl.quit_event.wait()
     finally:
         log.info("quitting")
+        await probes.stop()
         await monitor.stop()
         await ctl.drain()
         await notifier.close()
@@ -135,7 +187,7 @@ def _application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("Outage Radar")
     app.setOrganizationName("outage-radar")
-    app.setDesktopFileName("outage-radar")
+    app.setDesktopFileName("io.github.outage_radar.OutageRadar")  # the installed .desktop id
     app.setQuitOnLastWindowClosed(False)  # closing a window must not end a tray app
     return app
 
@@ -207,7 +259,8 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
     try:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             runner.get_loop().set_exception_handler(_loop_exception)
-            code = runner.run(_main(ctl, builtin, fixed, interval or settings.interval))
+            aside = (loaded.moved_aside, loaded.problem) if loaded.moved_aside else None
+            code = runner.run(_main(ctl, builtin, fixed, interval or settings.interval, aside))
     finally:
         sys.excepthook = old_hook
         single.close()

@@ -111,7 +111,7 @@ class Desktop:
         monitor_log = open(self.notify_log, "wb")  # noqa: SIM115
         self._spawn(["dbus-monitor", "interface=org.freedesktop.Notifications"], stdout=monitor_log)
         monitor_log.close()
-        wait_for(lambda: self.window_exists("panel"), 10, "trayer panel")
+        wait_for(lambda: self.window_exists("panel"), 40, "trayer panel")  # slow under load
         return self
 
     def unlock_keyring(self) -> None:

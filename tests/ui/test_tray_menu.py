@@ -80,6 +80,7 @@ def test_service_submenu_lists_everything_the_issue_asks_for(tray: Tray, opened:
         "Elevated errors && timeouts · 12 min ago",  # && shows a literal & in Qt menus
         "    We are investigating.",
         "Open status page",
+        "Is it just me?",
         "Alternatives",
         "Search X",
         "Search Reddit",

@@ -74,7 +74,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     services = sub.add_parser("services", parents=[common], help="list the service catalog")
     services.add_argument("--json", action="store_true", help="print JSON")
+    _add_probe_commands(sub, common)
     return parser
+
+
+def _add_probe_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """keys, probe and doctor: API keys live in the OS keyring, never in an argument."""
+    keys = sub.add_parser("keys", help="store, list or delete API keys (OS keyring only)")
+    actions = keys.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
+    setter = actions.add_parser(
+        "set", parents=[common], help="store a key read from standard input or a hidden prompt"
+    )
+    setter.add_argument("name", metavar="NAME", help="the key's name, e.g. openai")
+    # Caught so a key typed as an argument is refused without being echoed back.
+    setter.add_argument("extra", nargs="*", help=argparse.SUPPRESS)
+    actions.add_parser("list", parents=[common], help="show the names of the stored keys")
+    deleter = actions.add_parser("delete", parents=[common], help="remove a stored key")
+    deleter.add_argument("name", metavar="NAME")
+    probe = sub.add_parser("probe", parents=[common], help="probe the APIs you have keys for")
+    probe.add_argument("--json", action="store_true", help="print JSON")
+    doctor = sub.add_parser(
+        "doctor", parents=[common], help='"Is it just me?": status page, your key, your network'
+    )
+    doctor.add_argument("--json", action="store_true", help="print JSON")
+    doctor.add_argument(
+        "--service", action="append", default=[], metavar="ID", help="a service id (repeatable)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,6 +124,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "watch":
             interval = args.interval or args.top_interval
             return commands.watch(catalog, interval, as_json=args.json)
+        if args.command == "keys":
+            from . import keys
+
+            name, extra = getattr(args, "name", None), getattr(args, "extra", [])
+            return keys.run(args.keys_action, name, catalog, extra=extra)
+        if args.command == "probe":
+            from .probe import probe
+
+            return probe(catalog, as_json=args.json)
+        if args.command == "doctor":
+            from .doctor import doctor
+
+            return doctor(catalog, args.service, as_json=args.json)
         return commands.services(catalog, as_json=args.json)
     except commands.UsageError as exc:
         print(f"outage-radar: {exc}", file=sys.stderr)

@@ -31,7 +31,7 @@ class Links:
 
 @dataclass(frozen=True, slots=True)
 class Probe:
-    """A direct API check (filled in by the probes work); the key lives in the OS keyring."""
+    """A direct API check with a key from the OS keyring: https only, but loopback in user files."""
 
     url: str
     key: str
@@ -145,8 +145,8 @@ class _Reader:
 
 def _probe(r: _Reader, table: _Table) -> Probe:
     raw, r = r.table(table, "probe", {"url", "key", "auth", "headers"})
-    # A probe sends the user's API key, so it must be https even in a user file.
-    url = r.url(raw, "url", https=True) or r.fail("url", "is required")
+    local = re.match(r"http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)", str(raw.get("url")))
+    url = r.url(raw, "url", https=not local) or r.fail("url", "is required")  # it carries a key
     auth = r.text(raw, "auth") or "bearer"
     if auth != "bearer" and not (auth.startswith("header:") and _TOKEN.fullmatch(auth[7:])):
         r.fail("auth", 'must be "bearer" or "header:NAME"')

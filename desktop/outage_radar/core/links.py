@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import quote, quote_plus, urlsplit
 
 from .catalog import Service
@@ -20,8 +21,12 @@ def safe_url(url: object, *, user_typed: bool = False) -> str | None:
     url = url.strip()
     if not url or len(url) > MAX_URL:
         return None
-    # Whitespace, control characters and backslashes inside a URL are how parsers get confused.
-    if any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" for ch in url):
+    # Whitespace, control characters and backslashes inside a URL are how parsers get confused;
+    # bidi overrides and zero-width characters (format, "Cf") are how a link hides its target.
+    if any(
+        ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" or unicodedata.category(ch) == "Cf"
+        for ch in url
+    ):
         return None
     try:
         parts = urlsplit(url)

@@ -11,6 +11,7 @@ Rules that keep it from crying wolf:
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from .state import ServiceState
 
 if TYPE_CHECKING:
     from .history import History
+
+log = logging.getLogger(__name__)
 
 FAILS_TO_UNKNOWN = 2
 FAST_INTERVAL = 15.0
@@ -200,6 +203,18 @@ class Monitor:
             pass
 
     async def _poll(self, watch: _Watch) -> list[Change]:
+        try:
+            return await self._poll_once(watch)
+        except Exception:
+            # A bug tripped by one page (a parser, a header) must not end the polling of all.
+            log.exception("checking %s failed", watch.service.id)
+            watch.parsed = None  # it describes an older body: a 304 must not bring it back
+            now, mono = self.clock.now(), self.clock.monotonic()
+            return self._failed(
+                watch, FetchResult(watch.service.url, error="internal error"), now, mono
+            )
+
+    async def _poll_once(self, watch: _Watch) -> list[Change]:
         service = watch.service = await check.resolve(self.fetcher, watch.service)
         results = await check.fetch_all(self.fetcher, service)
         now = self.clock.now()
@@ -208,8 +223,6 @@ class Monitor:
         watch.checked_at = now
         if not primary.ok or service.platform == "auto":
             return self._failed(watch, primary, now, mono)
-        watch.failures = 0
-        watch.network_failure = False
         if watch.parsed is not None and all(r.not_modified for r in results if r.ok):
             snap = watch.parsed
         else:
@@ -217,9 +230,13 @@ class Monitor:
             watch.parsed = snap if snap.level is not Level.UNKNOWN else None
         snap = snap.at(now)
         if snap.level is Level.UNKNOWN:
+            # An unreadable page counts as a failure too: reset the count only on a good read,
+            # or a page stuck on HTML or bad JSON would show its last state forever.
             return self._failed(
                 watch, FetchResult(primary.url, error=snap.error), now, mono, parsed=snap
             )
+        watch.failures = 0
+        watch.network_failure = False
         changes = self._confirm(watch, snap, now)
         self._schedule(watch, mono)
         if self.history is not None:

@@ -8,7 +8,7 @@ rules are tested without a clock; they edit the settings in place and the caller
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from .settings import Settings
 
@@ -19,7 +19,21 @@ NIGHT_ENDS = time(4, 0)
 def until_tomorrow(now: datetime) -> datetime:
     """The next morning at TOMORROW_AT (see the module docstring for the small hours)."""
     day = now.date() if now.time() < NIGHT_ENDS else now.date() + timedelta(days=1)
-    return datetime.combine(day, TOMORROW_AT, tzinfo=now.tzinfo)
+    end = datetime.combine(day, TOMORROW_AT, tzinfo=now.tzinfo)
+    if isinstance(now.tzinfo, timezone) and now.utcoffset() == now.astimezone().utcoffset():
+        # The app's `now` is local time with today's fixed offset; across a DST change that
+        # offset is wrong for tomorrow morning, so ask the system zone for 07:00 on that day.
+        local = datetime.combine(day, TOMORROW_AT).astimezone()
+        if local.utcoffset() != end.utcoffset():
+            return local
+    return end
+
+
+def _later(now: datetime, hours: float) -> datetime:
+    """`hours` of real time after `now` (aware arithmetic in a zone is wall-clock arithmetic)."""
+    if now.tzinfo is None:
+        return now + timedelta(hours=hours)
+    return (now.astimezone(UTC) + timedelta(hours=hours)).astimezone(now.tzinfo)
 
 
 def _read(raw: str, now: datetime) -> datetime | None:
@@ -37,7 +51,7 @@ def _read(raw: str, now: datetime) -> datetime | None:
 
 # -- per-service mute --------------------------------------------------------------------------
 def mute_for(settings: Settings, service: str, hours: float, now: datetime) -> datetime:
-    end = now + timedelta(hours=hours)
+    end = _later(now, hours)
     settings.muted[service] = end.isoformat(timespec="seconds")
     return end
 
@@ -92,7 +106,7 @@ def component_watched(settings: Settings, service: str, component: str) -> bool:
 
 # -- global pause ------------------------------------------------------------------------------
 def pause_for(settings: Settings, hours: float, now: datetime) -> datetime:
-    end = now + timedelta(hours=hours)
+    end = _later(now, hours)
     settings.paused_until = end.isoformat(timespec="seconds")
     return end
 

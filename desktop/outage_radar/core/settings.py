@@ -16,6 +16,7 @@ from .. import paths
 from .model import Level
 
 DEFAULT_SERVICES = ("chatgpt", "openai-api")
+NEUTRAL_HOSTS = ("www.wikipedia.org", "www.cloudflare.com", "www.google.com")
 MIN_INTERVAL = 5.0
 MAX_BYTES = 1 << 20
 
@@ -50,6 +51,8 @@ class Settings:
     start_at_login: bool = False
     first_run_done: bool = False
     probe_interval: float = 300.0
+    # "Is it just me?" checks DNS and an https reach to these (host names or URLs).
+    neutral_hosts: list[str] = field(default_factory=lambda: list(NEUTRAL_HOSTS))
     custom: list[CustomPage] = field(default_factory=list)
 
     @property

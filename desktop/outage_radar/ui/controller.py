@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -21,12 +21,17 @@ from ..core import alerts, mutes
 from ..core import settings as settings_store
 from ..core.alerts import Alert, ServiceLookup
 from ..core.catalog import Service
+from ..core.early_warning import EarlyWarning, Lead, decorate, warning_alert
 from ..core.model import Change
 from ..core.settings import Settings
 from ..core.state import ServiceState
 from .menu import UNTIL_TOMORROW
 
 if TYPE_CHECKING:
+    from ..core.credentials import Credentials
+    from ..core.doctor import Report
+    from ..core.probe_runner import ProbeRunner
+    from ..core.probes import ProbeResult
     from .add_page import Preview
     from .history_window import HistoryReader
     from .status_window import StatusWindow
@@ -74,6 +79,13 @@ class Controller(QObject):
         self.notifier: NotifierLike | None = None
         self.history: HistoryReader | None = None
         self.preview: Preview | None = None
+        # API probes (issue 4): set by the app; None in a run without them.
+        self.probes: ProbeRunner | None = None
+        self.credentials: Credentials | None = None
+        self.diagnose: Callable[[str], Awaitable[Report | None]] | None = None
+        self.record_lead: Callable[[Lead], None] | None = None
+        self.early = EarlyWarning()
+        self.leads: dict[str, Lead] = {}
         self.quit_event = asyncio.Event()
         self.windows: dict[str, QWidget] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -92,6 +104,7 @@ class Controller(QObject):
             self.tray.mute_requested.connect(self.mute)
             self.tray.recover_once_requested.connect(self.recover_once)
             self.tray.about_requested.connect(self.show_about)
+            self.tray.doctor_requested.connect(self.show_doctor)
 
     # -- monitor events -------------------------------------------------------------------------
     def states(self) -> Mapping[str, ServiceState]:
@@ -99,6 +112,8 @@ class Controller(QObject):
 
     def render(self, states: Mapping[str, ServiceState] | None = None) -> None:
         states = self.states() if states is None else states
+        if self.probes is not None:
+            states = decorate(states, self.probes.recent, self.leads, self.probes.problem)
         now = self.now()
         if self.tray is not None:
             self.tray.render(states, self.settings, now)
@@ -109,7 +124,25 @@ class Controller(QObject):
             history.refresh()
 
     def on_update(self, states: Mapping[str, ServiceState]) -> None:
+        for key, state in states.items():
+            # The page now confirms trouble we warned about: keep how much earlier we knew.
+            since = state.since or self.now()
+            lead = self.early.on_page(key, state.service.name, state.level, since)
+            if lead is not None:
+                self.leads[key] = lead
+                if self.record_lead is not None:
+                    self.record_lead(lead)
         self.render(states)
+
+    def on_probe(self, result: ProbeResult) -> None:
+        state = self.states().get(result.service)
+        if state is not None:
+            warning = self.early.on_probe(result, state.service.name, state.level)
+            if warning is not None and self.notifier is not None:
+                alert = warning_alert(warning, state.service, self.settings, self.now())
+                if alert is not None:
+                    self.spawn(self.notifier.show(alert))
+        self.render()
 
     def on_changes(self, changes: list[Change]) -> None:
         now = self.now()
@@ -151,6 +184,8 @@ class Controller(QObject):
     def check_now(self) -> None:
         if self.monitor is not None:
             self.monitor.check_now()
+        if self.probes is not None:
+            self.probes.check_now()
 
     @Slot(float)
     def pause(self, hours: float) -> None:
@@ -229,6 +264,14 @@ class Controller(QObject):
         components = {
             key: [c.name for c in state.snapshot.components] for key, state in self.states().items()
         }
+        keys = None
+        if self.credentials is not None:
+            from .keys_section import KeysSection
+
+            keys = KeysSection(self.all_services(), self.credentials)
+            if self.probes is not None:
+                keys.changed.connect(self.probes.check_now)
+            self.spawn(keys.refresh())
         window = SettingsWindow(
             self.settings,
             self.all_services(),
@@ -236,6 +279,7 @@ class Controller(QObject):
             preview=self.preview,
             path=self.settings_path,
             catalog_file=None if self.resolve is not None else Path("--catalog"),
+            keys=keys,
         )
         window.saved.connect(self.apply_settings)
         self.windows["settings"] = window
@@ -249,7 +293,22 @@ class Controller(QObject):
                 self.monitor.set_services(self.resolve(new))
             if self.fixed_interval is None:
                 self.monitor.set_interval(new.interval)
+        if self.probes is not None:
+            if self.resolve is not None:
+                self.probes.set_services(self.resolve(new))
+            self.probes.set_interval(new.probe_interval)
         self.render()
+
+    @Slot(str)
+    def show_doctor(self, service: str) -> None:
+        """ "Is it just me?" for one service, in a window that fills in when the checks end."""
+        if self.diagnose is not None:
+            from .doctor_box import doctor_box
+
+            box, job = doctor_box(self.diagnose, service)
+            self.windows["doctor"] = box
+            self._raise(box)
+            self.spawn(job)
 
     def show_welcome(self) -> None:
         from .welcome_window import WelcomeWindow

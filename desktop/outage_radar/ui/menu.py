@@ -40,6 +40,7 @@ class MenuIntents(Protocol):
     def show_history(self) -> None: ...
     def show_settings(self) -> None: ...
     def show_about(self) -> None: ...
+    def doctor(self, service: str) -> None: ...  # "Is it just me?"
     def quit(self) -> None: ...
 
 
@@ -124,8 +125,12 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
             url = inc.url if safe_url(inc.url) else page
             _link(sub, _incident_label(inc, now), url, inc.level, user_typed=mine and url == page)
             if inc.latest_update:
-                _link(sub, "    " + menu_label(inc.latest_update), url,
-                      user_typed=mine and url == page)
+                _link(
+                    sub,
+                    "    " + menu_label(inc.latest_update),
+                    url,
+                    user_typed=mine and url == page,
+                )
     upcoming = sorted(snap.maintenances, key=lambda m: (not m.active, m.starts or now))
     if upcoming:
         _heading(sub, "Maintenance")
@@ -134,6 +139,11 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
             _link(sub, _maintenance_label(item, now), url, Level.MAINTENANCE)
     sub.addSeparator()
     _link(sub, "Open status page", page, user_typed=mine)
+    # Set by the app from the probes, e.g. "Your API key: ok · 142 ms · ▃▂▅", "You knew …".
+    for extra in ("probe", "lead"):
+        if snap.extra.get(extra):
+            _heading(sub, menu_label(snap.extra[extra]))
+    _do(sub, "Is it just me?", partial(intents.doctor, service.id))
     alternatives = best_alternatives(service, model.states, model.catalog)
     if alternatives:
         alt_menu = sub.addMenu("Alternatives")

@@ -29,6 +29,7 @@ from ..core.catalog import Service
 from ..core.model import Level
 from ..core.settings import Settings
 from .add_page import AddPageBox, Preview
+from .keys_section import KeysSection
 from .service_picker import ServicePicker
 
 MIN_INTERVAL, MAX_INTERVAL = 30, 15 * 60
@@ -53,8 +54,10 @@ class SettingsWindow(QDialog):
         path: Path | None = None,
         set_autostart: Callable[[bool], None] = autostart.set_enabled,
         catalog_file: Path | None = None,
+        keys: KeysSection | None = None,
     ) -> None:
         super().__init__()
+        self.keys = keys
         self.setWindowTitle("Outage Radar — Settings")
         self.resize(560, 620)
         self.current = current
@@ -140,13 +143,24 @@ class SettingsWindow(QDialog):
         self.login.setChecked(s.start_at_login)
         form.addRow(self.login)
         layout.addLayout(form)
-        # Filled by the API probes work: keys are kept in the OS keyring, never in settings.
+        # Keys are kept in the OS keyring, never in settings: the section talks to it directly.
         self.api_keys = QGroupBox("API keys")
         self.api_keys.setObjectName("api_keys")
         keys_layout = QVBoxLayout(self.api_keys)
-        note = QLabel("Direct API checks with your own keys will be set up here.")
-        note.setWordWrap(True)
-        keys_layout.addWidget(note)
+        self.probe_every = QSpinBox()
+        self.probe_every.setRange(60, 3600)
+        self.probe_every.setSingleStep(60)
+        self.probe_every.setSuffix(" s")
+        self.probe_every.setValue(int(min(max(s.probe_interval, 60), 3600)))
+        if self.keys is not None:
+            keys_layout.addWidget(self.keys)
+            every = QFormLayout()
+            every.addRow("Test my keys every:", self.probe_every)
+            keys_layout.addLayout(every)
+        else:
+            note = QLabel("Direct API checks with your own keys need the OS keyring.")
+            note.setWordWrap(True)
+            keys_layout.addWidget(note)
         layout.addWidget(self.api_keys)
         layout.addStretch(1)
         return tab
@@ -165,11 +179,15 @@ class SettingsWindow(QDialog):
         new.quiet_start = self.quiet_start.time().toString("HH:mm") if on else ""
         new.quiet_end = self.quiet_end.time().toString("HH:mm") if on else ""
         new.start_at_login = self.login.isChecked()
+        if self.keys is not None:
+            new.probe_interval = float(self.probe_every.value())
         return new
 
     @Slot()
     def save(self) -> None:
         new = self.result_settings()
+        if self.keys is not None:
+            self.keys.save_typed()  # to the keyring, never into the settings file
         settings_store.save(new, self.path)
         # Written every time, so a launcher that moved (reinstall) is picked up again.
         self.set_autostart(new.start_at_login)

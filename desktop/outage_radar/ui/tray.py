@@ -32,6 +32,7 @@ class Tray(QObject):
     history_requested = Signal()
     settings_requested = Signal()
     about_requested = Signal()
+    doctor_requested = Signal(str)  # service id: "Is it just me?"
     quit_requested = Signal()
 
     def __init__(self, catalog: ServiceLookup, parent: QObject | None = None) -> None:
@@ -115,6 +116,9 @@ class Tray(QObject):
 
     def show_about(self) -> None:
         self.about_requested.emit()
+
+    def doctor(self, service: str) -> None:
+        self.doctor_requested.emit(service)
 
     def quit(self) -> None:
         self.quit_requested.emit()

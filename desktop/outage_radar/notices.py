@@ -1,0 +1,40 @@
+"""Startup notices: tell the user when a broken settings file or history was set aside.
+
+The app never stops for a corrupt file: it moves the file aside and starts with defaults (or an
+empty history). A log line alone would go unseen in a tray app, so the user gets one
+notification saying what happened and where the old file is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .core.alerts import Alert
+from .core.model import Level
+from .core.text import clean
+
+
+def startup(
+    settings_aside: Path | None, problem: str = "", history_aside: Path | None = None
+) -> list[Alert]:
+    """The notices for what was moved aside at startup (none when all was well)."""
+    notes = []
+    if settings_aside is not None:
+        why = f" ({clean(problem, 120, single_line=True)})" if problem else ""
+        notes.append(
+            Alert(
+                "Settings could not be read",
+                f"Outage Radar started with default settings{why}. The old file was kept as "
+                f"{settings_aside}.",
+                Level.UNKNOWN,
+            )
+        )
+    if history_aside is not None:
+        notes.append(
+            Alert(
+                "History could not be read",
+                f"Outage Radar started a new history. The old one was kept as {history_aside}.",
+                Level.UNKNOWN,
+            )
+        )
+    return notes
