@@ -160,6 +160,11 @@ class FakeHistory:
     def last_check(self, service: str) -> datetime | None:
         return NOW - timedelta(minutes=1)
 
+    def leads(self, service: str, limit: int = 20) -> list[tuple[datetime, float, str]]:
+        if service != "chatgpt":
+            return []
+        return [(datetime(2025, 6, 1, 9, 0).astimezone(), 9.0, "3 timeouts in 10 min")]
+
 
 def test_history_shows_bars_uptime_incidents_and_last_check(
     qtbot: QtBot, opened: list[str]
@@ -178,6 +183,12 @@ def test_history_shows_bars_uptime_incidents_and_last_check(
     window.incidents.itemActivated.emit(first, 0)
     window.incidents.itemActivated.emit(second, 0)
     assert opened == ["https://status.chatgpt.example/i/1"]  # the javascript: link never opens
+    assert window.leads.text() == (
+        "Early warnings:\n01 Jun 09:00: you knew 9 min before the status page "
+        "(3 timeouts in 10 min)"
+    )
+    window.picker.setCurrentIndex(1)
+    assert window.leads.isHidden()
     labels = window.findChildren(QLabel)
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
 

@@ -55,6 +55,7 @@ class HistoryReader(Protocol):
     def uptime(self, service: str, days: int = ...) -> Sequence[Day]: ...
     def incidents(self, service: str, limit: int = ...) -> Sequence[IncidentLike]: ...
     def last_check(self, service: str) -> datetime | None: ...
+    def leads(self, service: str, limit: int = ...) -> Sequence[tuple[datetime, float, str]]: ...
 
 
 def plain_label(text: str = "") -> QLabel:
@@ -94,6 +95,9 @@ class HistoryWindow(QWidget):
             layout.addWidget(widget)
         layout.addWidget(plain_label("Recent incidents (double-click to open):"))
         layout.addWidget(self.incidents)
+        # Times a probe saw trouble before the status page admitted it (the probes' lead).
+        self.leads = plain_label()
+        layout.addWidget(self.leads)
         self.picker.currentIndexChanged.connect(self._show_current)
         self.set_services(services)
 
@@ -137,6 +141,13 @@ class HistoryWindow(QWidget):
             item.setData(0, URL_ROLE, row.url)
             self.incidents.addTopLevelItem(item)
         self.incidents.resizeColumnToContents(1)
+        leads = [
+            f"{when:%d %b %H:%M}: you knew {minutes:.0f} min before the status page"
+            + (f" ({plain(detail, 120)})" if detail else "")
+            for when, minutes, detail in self.history.leads(key, 5)
+        ]
+        self.leads.setText("Early warnings:\n" + "\n".join(leads) if leads else "")
+        self.leads.setVisible(bool(leads))
 
     @Slot(QTreeWidgetItem, int)
     def _open(self, item: QTreeWidgetItem, _column: int) -> None:
