@@ -6,7 +6,6 @@ history and notifier are imported and built, and only then does the first poll s
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 import sys
@@ -15,16 +14,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .core import catalog as catalog_mod
-from .core.catalog import Catalog, CatalogError, Service
 from .core.model import Level, Snapshot
-from .core.settings import Settings
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    import asyncio
 
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+    from .core.catalog import Catalog, Service
     from .core.credentials import Credentials
     from .core.fetch import Fetcher
+    from .core.settings import Settings
     from .ui.controller import Controller
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,9 @@ def resolve_services(settings: Settings, builtin: Catalog) -> list[Service]:
 
 def make_preview(fetcher: Fetcher) -> Any:
     """The settings window's 'Check' button: detect and read one pasted status page URL."""
+    from .core import catalog as catalog_mod
     from .core import check
+    from .core.catalog import CatalogError
 
     async def preview(url: str) -> Snapshot:
         try:
@@ -107,6 +109,8 @@ async def _main(
     interval: float,
     settings_aside: tuple[Path, str] | None = None,
 ) -> int:
+    import asyncio
+
     from .core.credentials import Credentials
     from .core.early_warning import Lead
     from .core.history import History
@@ -192,12 +196,39 @@ def _application() -> QApplication:
     return app
 
 
+def _first_icon(app: QApplication) -> QSystemTrayIcon | None:
+    """The grey icon, shown before the catalog, settings and the rest are even imported."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return None
+    from .ui.icon import level_icon
+
+    icon = QSystemTrayIcon(level_icon(Level.UNKNOWN))
+    icon.setToolTip("Outage Radar: starting…")
+    icon.show()
+    app.processEvents()
+    return icon
+
+
 def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = False) -> int:
     """Start the tray app; returns the process exit code."""
+    app = _application()
+    from .ui.single_instance import SingleInstance
+
+    single = SingleInstance()
+    if single.notify_running():
+        print("outage-radar: already running; asked it to show itself", file=sys.stderr)
+        return 0
+    single.listen()
+    first = _first_icon(app)
     if not logging.getLogger("outage_radar").handlers:
         from . import logs
 
         logs.setup(debug=debug)
+    from .core import catalog as catalog_mod
+    from .core.catalog import CatalogError
+
     fixed: Catalog | None = None
     try:
         builtin = catalog_mod.load_builtin()
@@ -205,6 +236,7 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
             fixed = catalog_mod.load_file(catalog_file)
     except (CatalogError, OSError) as exc:
         print(f"outage-radar: {exc}", file=sys.stderr)
+        single.close()
         return 2
     from .core import settings as settings_store
 
@@ -215,16 +247,7 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
         )
     settings = loaded.settings
 
-    app = _application()
-    from PySide6.QtWidgets import QSystemTrayIcon
-
-    from .ui.single_instance import SingleInstance
-
-    single = SingleInstance()
-    if single.notify_running():
-        print("outage-radar: already running; asked it to show itself", file=sys.stderr)
-        return 0
-    single.listen()
+    import asyncio
 
     import qasync
 
@@ -232,10 +255,10 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
 
     lookup = fixed if fixed is not None else builtin
     tray = status = None
-    if QSystemTrayIcon.isSystemTrayAvailable():
+    if first is not None:
         from .ui.tray import Tray
 
-        tray = Tray(lookup)
+        tray = Tray(lookup, icon=first)
         tray.show()
     else:
         from .ui.status_window import StatusWindow

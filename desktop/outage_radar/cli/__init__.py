@@ -109,13 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     debug = bool(getattr(args, "debug", False) or args.top_debug)
     catalog = getattr(args, "catalog", None) or args.top_catalog
-    from .. import logs
-
-    logs.setup(debug=debug, console=args.command is not None)
     if args.command is None:
         from ..app import run_tray
 
+        # The tray sets up logging itself, after its first icon is on screen.
         return run_tray(catalog, args.top_interval, debug=debug)
+    from .. import logs
+
+    logs.setup(debug=debug, console=True)
     from . import commands
 
     try:

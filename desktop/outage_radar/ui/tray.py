@@ -35,11 +35,19 @@ class Tray(QObject):
     doctor_requested = Signal(str)  # service id: "Is it just me?"
     quit_requested = Signal()
 
-    def __init__(self, catalog: ServiceLookup, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        catalog: ServiceLookup,
+        parent: QObject | None = None,
+        icon: QSystemTrayIcon | None = None,
+    ) -> None:
         super().__init__(parent)
         self.catalog = catalog
         self.level = Level.UNKNOWN
-        self.icon = QSystemTrayIcon(level_icon(Level.UNKNOWN), self)
+        # The app may already show an icon (painted before the heavy imports): adopt it, so
+        # the tray host never sees the icon go away and come back.
+        self.icon = icon or QSystemTrayIcon(level_icon(Level.UNKNOWN))
+        self.icon.setParent(self)
         self.icon.setToolTip("Outage Radar: starting…")
         # The menu has no parent widget: the tray does not own it, so this object keeps it.
         self.menu = QMenu()
