@@ -249,9 +249,8 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
 
     import asyncio
 
-    import qasync
-
     from .ui.controller import Controller
+    from .ui.loop import QuietEventLoop
 
     lookup = fixed if fixed is not None else builtin
     tray = status = None
@@ -280,7 +279,7 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
     old_hook = sys.excepthook
     sys.excepthook = _excepthook
     try:
-        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        with asyncio.Runner(loop_factory=lambda: QuietEventLoop(app)) as runner:
             runner.get_loop().set_exception_handler(_loop_exception)
             aside = (loaded.moved_aside, loaded.problem) if loaded.moved_aside else None
             code = runner.run(_main(ctl, builtin, fixed, interval or settings.interval, aside))
