@@ -18,6 +18,9 @@ def desktop(tmp_path: Path) -> Iterator[Desktop]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"desktop tools missing under CI: {missing}")
         pytest.skip(f"desktop tools missing: {missing} (run tests/run.sh as root)")
-    desk = Desktop(tmp_path).start()
-    yield desk
-    desk.stop()
+    desk = Desktop(tmp_path)
+    try:
+        desk.start()
+        yield desk
+    finally:
+        desk.stop()  # also when start() failed half-way: no X server or daemon left behind

@@ -72,46 +72,48 @@ class Desktop:
         assert bus.stdout is not None
         self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
         bus.stdout.close()
-        read, write = os.pipe()
-        self._spawn(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-            pass_fds=(write,),
-        )
-        os.close(write)
-        number = b""
-        while not number.endswith(b"\n"):
-            chunk = os.read(read, 16)
-            if not chunk:
+        for _ in range(3):  # two X servers starting at once can race for the same number
+            number = self._start_xvfb()
+            if number:
                 break
-            number += chunk
-        os.close(read)
-        self.env["DISPLAY"] = f":{number.decode().strip()}"
-        self._spawn(
-            [
-                "trayer",
-                "--edge",
-                "top",
-                "--align",
-                "right",
-                "--widthtype",
-                "pixel",
-                "--width",
-                "240",
-                "--height",
-                "32",
-                "--tint",
-                "0x202020",
-                "--transparent",
-                "false",
-                "--SetDockType",
-                "true",
-            ]
-        )
+        self.env["DISPLAY"] = f":{number}"
+        wait_for(self._display_ready, 20, "the X server")
         self._spawn(["dunst"])
         monitor_log = open(self.notify_log, "wb")  # noqa: SIM115
         self._spawn(["dbus-monitor", "interface=org.freedesktop.Notifications"], stdout=monitor_log)
         monitor_log.close()
-        wait_for(lambda: self.window_exists("panel"), 40, "trayer panel")  # slow under load
+        # trayer sometimes loses a race with the fresh X server and never maps its panel:
+        # give it a few tries rather than failing the whole test on a slow start.
+        for attempt in range(3):
+            tray = self._spawn(
+                [
+                    "trayer",
+                    "--edge",
+                    "top",
+                    "--align",
+                    "right",
+                    "--widthtype",
+                    "pixel",
+                    "--width",
+                    "240",
+                    "--height",
+                    "32",
+                    "--tint",
+                    "0x202020",
+                    "--transparent",
+                    "false",
+                    "--SetDockType",
+                    "true",
+                ]
+            )
+            try:
+                wait_for(lambda: self.window_exists("panel"), 15, "trayer panel")
+                break
+            except AssertionError:
+                tray.kill()
+                tray.wait()
+                if attempt == 2:
+                    raise
         return self
 
     def unlock_keyring(self) -> None:
@@ -125,6 +127,29 @@ class Desktop:
         ).stdout.decode()
         for key, value in re.findall(r"^(\w+)=(.*)$", out, re.M):
             self.env[key] = value
+
+    def _start_xvfb(self) -> str:
+        """Start Xvfb on a free display; returns its number, or "" when it gave up."""
+        read, write = os.pipe()
+        self._spawn(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+        )
+        os.close(write)
+        number = b""
+        while not number.endswith(b"\n"):
+            chunk = os.read(read, 16)
+            if not chunk:
+                break
+            number += chunk
+        os.close(read)
+        return number.decode().strip()
+
+    def _display_ready(self) -> bool:
+        out = subprocess.run(
+            ["xdotool", "getdisplaygeometry"], capture_output=True, env=self.env, timeout=10
+        )
+        return out.returncode == 0
 
     def window_exists(self, name: str) -> bool:
         out = subprocess.run(
