@@ -202,3 +202,21 @@ def test_keyring_loads_only_for_commands_that_need_it_and_qt_never() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
     )
     assert proc.stdout.split("\n")[0] == "False True []", proc.stderr
+
+
+def test_a_key_read_from_the_keyring_is_masked_in_logs(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from outage_radar import redact
+    from outage_radar.core.credentials import Credentials
+    from tests.fakeapi import MemoryKeyring
+
+    shapeless = "Zq8vTn3LkW0pX7rB"  # no provider prefix: only remember() can catch it
+    creds = Credentials(backend=MemoryKeyring())
+    creds.set("acme", shapeless)
+    assert creds.get("acme") == shapeless
+    record = logging.LogRecord(
+        "outage_radar", logging.ERROR, __file__, 1, "request failed with %s", (shapeless,), None
+    )
+    text = redact.RedactingFormatter("%(message)s").format(record)
+    assert shapeless not in text and redact.MASK in text

@@ -1,4 +1,7 @@
-"""Logging: a rotating file in the user log directory, and stderr for the command line."""
+"""Logging: a rotating file in the user log directory, and stderr for the command line.
+
+Both go through a redacting formatter (redact.py): no API key or auth header reaches either.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import logging
 import logging.handlers
 
 from . import paths
+from .redact import RedactingFormatter
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -23,12 +27,12 @@ def setup(*, debug: bool = False, console: bool = False) -> None:
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
             folder / "outage-radar.log", maxBytes=1 << 20, backupCount=3, encoding="utf-8"
         )
-        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.setFormatter(RedactingFormatter(_FORMAT))
         root.addHandler(handler)
     except OSError:
         pass  # an unwritable log folder must not stop the app
     if console or debug:
         stream = logging.StreamHandler()
         stream.setLevel(logging.DEBUG if debug else logging.WARNING)
-        stream.setFormatter(logging.Formatter("outage-radar: %(message)s"))
+        stream.setFormatter(RedactingFormatter("outage-radar: %(message)s"))
         root.addHandler(stream)

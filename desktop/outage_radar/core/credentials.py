@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
+from .. import redact
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -148,7 +150,11 @@ class Credentials:
         if name_problem(name):
             return None  # also keeps the index entry from being read as a key
         backend = self.backend
-        return _guarded(lambda: backend.get_password(SERVICE, name))
+        secret = _guarded(lambda: backend.get_password(SERVICE, name))
+        if secret:
+            # A key of no recognisable shape is still masked in any log line from now on.
+            redact.remember(secret)
+        return secret
 
     def has(self, name: str) -> bool:
         return self.get(name) is not None

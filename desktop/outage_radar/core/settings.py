@@ -145,7 +145,21 @@ def from_dict(data: dict[str, Any]) -> Settings:
     settings.interval = max(MIN_INTERVAL, settings.interval)
     if not all(isinstance(s, str) for s in settings.services):
         raise TypeError("services must be a list of ids")
+    _check_items(settings)
     return settings
+
+
+def _check_items(settings: Settings) -> None:
+    """The items inside tables and arrays: `components = {x = false}` must not load."""
+    for key in ("recover_once", "neutral_hosts"):
+        if not all(isinstance(item, str) for item in getattr(settings, key, [])):
+            raise TypeError(f"{key} must be a list of strings")
+    if not all(isinstance(end, str) for end in settings.muted.values()):
+        raise TypeError("muted must map service ids to times")
+    for key in ("components", "muted_components"):
+        for names in getattr(settings, key).values():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise TypeError(f"{key} must map service ids to lists of names")
 
 
 def _custom(item: object) -> CustomPage:
