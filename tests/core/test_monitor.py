@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,22 +15,7 @@ from outage_radar.core.model import Change, ChangeKind, Level
 from outage_radar.core.monitor import OFFLINE, Monitor
 from tests import payloads
 from tests.fakeserver import FakeServer
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.mono = 1000.0
-        self.wall = datetime(2026, 11, 21, 10, 0).astimezone()
-
-    def now(self) -> datetime:
-        return self.wall
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.wall += timedelta(seconds=seconds)
+from tests.reliability.rig import FakeClock
 
 
 def service(key: str, url: str) -> Service:

@@ -7,6 +7,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -190,6 +191,28 @@ class Desktop:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def near(colors: dict[tuple[int, int, int], int], target: tuple[int, int, int]) -> int:
+    """How many tray pixels are (close to) a level's color."""
+    r, g, b = target
+    return sum(n for (x, y, z), n in colors.items() if max(abs(x - r), abs(y - g), abs(z - b)) < 13)
+
+
+def start_app(
+    desk: Desktop, catalog: Path, tmp_path: Path, interval: str = "5"
+) -> subprocess.Popen[bytes]:
+    """The real app process on this desktop, watching a catalog file; its output in app.log."""
+    env = dict(desk.env, OUTAGE_RADAR_INSTANCE_NAME=f"outage-radar-{tmp_path.name}")
+    log = open(tmp_path / "app.log", "wb")  # noqa: SIM115 - handed to the process
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "outage_radar", "--catalog", str(catalog), "--interval", interval],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    return proc
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str, step: float = 0.2) -> float:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests import payloads
-from tests.e2e.desktop import Desktop, wait_for
+from tests.e2e.desktop import Desktop, near, start_app, wait_for
 from tests.fakeserver import FakeServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
@@ -19,15 +17,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 GREEN = (0x2D, 0xA4, 0x4E)
 RED = (0xD1, 0x24, 0x2F)
 HOSTILE = '<b>x</b> <a href="file:///etc/passwd">click</a> & <img src=x>'
-
-
-def near(colors: dict[tuple[int, int, int], int], target: tuple[int, int, int]) -> int:
-    """How many tray pixels are (close to) a level's color."""
-    return sum(
-        n
-        for c, n in colors.items()
-        if all(abs(a - b) <= 12 for a, b in zip(c, target, strict=True))
-    )
 
 
 def notify_calls(desk: Desktop) -> list[str]:
@@ -45,19 +34,6 @@ def fields(call: str) -> tuple[str, str, list[str]]:
     array = next(i for i in items if i.startswith("   array ["))
     labels = re.findall(r'^      string "(.*)"$', array, flags=re.M)
     return strings[2], strings[3], labels[1::2]  # app name, icon, summary, body
-
-
-def start_app(desk: Desktop, catalog: Path, tmp_path: Path) -> subprocess.Popen[bytes]:
-    env = dict(desk.env, OUTAGE_RADAR_INSTANCE_NAME=f"outage-radar-e2e-{tmp_path.name}")
-    log = open(tmp_path / "app.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "outage_radar", "--catalog", str(catalog), "--interval", "5"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    log.close()
-    return proc
 
 
 def test_flips_notify_natively_escape_markup_and_paint_the_tray(

@@ -10,8 +10,6 @@ would need the machine's clock); the monitor's handling of it is in test_time.py
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests import payloads
-from tests.e2e.desktop import TOOLS, Desktop, wait_for
+from tests.e2e.desktop import TOOLS, Desktop, near, start_app, wait_for
 from tests.fakeserver import FakeServer
 from tests.reliability.conftest import require
 from tests.reliability.hostile import MARKUP, assert_safe, payload
@@ -39,12 +37,6 @@ def desktop(tmp_path: Path) -> Iterator[Desktop]:
     desk = Desktop(tmp_path).start()
     yield desk
     desk.stop()
-
-
-def near(colors: dict[tuple[int, int, int], int], target: tuple[int, int, int]) -> int:
-    """How many tray pixels are (close to) a level's color."""
-    r, g, b = target
-    return sum(n for (x, y, z), n in colors.items() if max(abs(x - r), abs(y - g), abs(z - b)) < 9)
 
 
 def notify_calls(desk: Desktop) -> list[tuple[str, str]]:
@@ -73,15 +65,7 @@ def test_tray_process_through_faults_hostile_text_and_recovery(
     entries = [(k, k.upper(), server.set(p, payloads.summary(name=k))) for k, p in pages.items()]
     catalog = tmp_path / "catalog.toml"
     catalog.write_text(payloads.catalog(entries))
-    env = dict(desktop.env, OUTAGE_RADAR_INSTANCE_NAME=f"outage-radar-rel-{tmp_path.name}")
-    log = open(tmp_path / "app.log", "wb")  # noqa: SIM115 - handed to the process
-    app = subprocess.Popen(
-        [sys.executable, "-m", "outage_radar", "--catalog", str(catalog), "--interval", "5"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    log.close()
+    app = start_app(desktop, catalog, tmp_path)
     try:
         wait_for(lambda: near(desktop.tray_colors(), GREEN) > 30, 30, "a green tray")
         wait_for(lambda: len(notify_calls(desktop)) >= 1, 10, "the settings notice")
