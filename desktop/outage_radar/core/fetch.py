@@ -93,7 +93,11 @@ class Fetcher:
             trust_env=True,
             follow_redirects=False,
             timeout=httpx.Timeout(deadline, connect=min(5.0, deadline)),
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            # The semaphore bounds the requests. The pool gets headroom so a freed slot never
+            # waits for a connection, and keeps few idle ones: httpcore checks every pooled
+            # connection for every queued request (measured: 1,000 pages in 1.9 s with 32/32,
+            # 1.0 s with 64/20 on loopback). Twenty still covers the distinct hosts we watch.
+            limits=httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=20),
             headers={
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json, application/atom+xml, application/rss+xml;q=0.9, "
