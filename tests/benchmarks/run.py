@@ -15,6 +15,13 @@ from pathlib import Path
 from tests.benchmarks import bench_core, bench_desktop, bench_status
 
 ROOT = Path(__file__).resolve().parents[2]
+RSS_NOTE = """
+Where the RSS goes (measured 2026-11-21 by importing, after a QApplication, the modules the
+settled app has loaded): asyncio with ssl +10 MiB, httpx +7 MiB, anyio +3 MiB, httpcore +2 MiB,
+our own modules +7 MiB, QtNetwork (single instance) +3 MiB, sqlite3 +1 MiB. The tray's own
+objects (menus, icons) are small: 2,000 menu refills add 36 KiB. Reaching 1.5x would mean not
+loading asyncio/httpx before the first poll, which the monitor needs at once.
+"""
 
 
 def machine() -> str:
@@ -67,9 +74,9 @@ def main() -> None:
         ),
         (
             "CPU per poll, unchanged page (304, no parse)",
-            "—",
+            f"{core['bare_304_ms']:.2f} ms",
             f"{core['cpu_304_ms']:.2f} ms",
-            "—",
+            f"{core['cpu_304_ms'] / core['bare_304_ms']:.2f}×",
             "≤ 1 ms",
         ),
         (
@@ -128,8 +135,9 @@ def main() -> None:
         "",
         "Floors: `tests/benchmarks/floor_tray.py` (a minimal PySide6 tray app with one icon and "
         "one menu) and `tests/benchmarks/bare_status.py` (a bare httpx script that fetches and "
-        "parses the same pages). The status server runs in its own process.",
-        "",
+        "parses the same pages; for the 304 path, httpx alone sending the ETag). "
+        "The status server runs in its own process.",
+        RSS_NOTE,
     ]
     text = "\n".join(lines)
     print(text)
