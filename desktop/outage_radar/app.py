@@ -236,6 +236,8 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
             fixed = catalog_mod.load_file(catalog_file)
     except (CatalogError, OSError) as exc:
         print(f"outage-radar: {exc}", file=sys.stderr)
+        if first is not None:
+            first.hide()
         single.close()
         return 2
     from .core import settings as settings_store
