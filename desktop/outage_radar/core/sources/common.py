@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import wraps
 from typing import Any, ParamSpec
 from urllib.parse import urlsplit
 
-from ..model import Snapshot
+from ..model import Component, Incident, Level, Maintenance, Snapshot, worst
 from ..text import clean, strip_html
 
 P = ParamSpec("P")
@@ -172,3 +172,20 @@ def refs(*groups: Any) -> tuple[str, ...]:
                 if len(seen) >= MAX_REFS:
                     return tuple(seen)
     return tuple(seen)
+
+
+def page_level(
+    page: Sequence[Level],
+    components: Sequence[Component],
+    incidents: Sequence[Incident],
+    maintenances: Sequence[Maintenance],
+    default: Level,
+) -> Level:
+    """The worst of what the page says, its components, open incidents and active maintenance.
+
+    Never the page's own indicator alone: it can say "none" while an incident is open.
+    """
+    levels = [*page, *(c.level for c in components), *(i.level for i in incidents)]
+    if any(m.active for m in maintenances):
+        levels.append(Level.MAINTENANCE)
+    return worst(levels, default=default)

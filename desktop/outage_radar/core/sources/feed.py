@@ -15,6 +15,7 @@ from .common import (
     ParseError,
     ident,
     join_url,
+    page_level,
     parse_time,
     refs,
     safe,
@@ -100,11 +101,9 @@ def parse(primary: bytes, *, now: datetime | None = None, page_url: str = "") ->
     maintenances: list[Maintenance] = []
     for entry in entries:
         _read_entry(entry, now, page_url, incidents, maintenances)
-    levels = [i.level for i in incidents]
-    if any(m.active for m in maintenances):
-        levels.append(Level.MAINTENANCE)
+    level = page_level((), (), incidents, maintenances, Level.OPERATIONAL)
     return Snapshot(
-        level=worst(levels, default=Level.OPERATIONAL),
+        level=level,
         incidents=tuple(incidents[:MAX_INCIDENTS]),
         maintenances=tuple(maintenances[:MAX_MAINTENANCES]),
         page_name=title(dict.get(dict.get(parsed, "feed", {}), "title"), 120),

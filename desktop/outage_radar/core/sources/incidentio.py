@@ -17,6 +17,7 @@ from .common import (
     load_json,
     obj,
     objs,
+    page_level,
     parse_time,
     refs,
     safe,
@@ -101,12 +102,9 @@ def _from_proxy(
                 maint.append(m)
     maintenances = tuple(maint)[:MAX_MAINTENANCES]
 
-    levels = [*(c.level for c in components), *(i.level for i in incidents)]
-    if any(m.active for m in maintenances):
-        levels.append(Level.MAINTENANCE)
     # Unlisted components are operational, so a page with no listed trouble is operational;
     # the widget API lists every ongoing incident, so an empty list there means all clear too.
-    level = worst(levels, default=Level.OPERATIONAL)
+    level = page_level((), components, incidents, maintenances, Level.OPERATIONAL)
     return Snapshot(
         level=level,
         components=components,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from ..model import Component, Incident, Level, Maintenance, Snapshot, worst
+from ..model import Component, Incident, Level, Maintenance, Snapshot
 from .common import (
     MAX_COMPONENTS,
     MAX_INCIDENTS,
@@ -16,6 +16,7 @@ from .common import (
     load_json,
     obj,
     objs,
+    page_level,
     parse_time,
     safe,
     text,
@@ -70,11 +71,8 @@ def parse(primary: bytes, *extras: bytes) -> Snapshot:
         if (m := _maintenance(r))
     )[:MAX_MAINTENANCES]
 
-    page_level = PAGE_LEVELS.get(_key(page.get("status")), Level.UNKNOWN)
-    levels = [page_level, *(c.level for c in components), *(i.level for i in incidents)]
-    if any(m.active for m in maintenances):
-        levels.append(Level.MAINTENANCE)
-    level = worst(levels, default=Level.UNKNOWN)
+    said = PAGE_LEVELS.get(_key(page.get("status")), Level.UNKNOWN)
+    level = page_level((said,), components, incidents, maintenances, Level.UNKNOWN)
     return Snapshot(
         level=level,
         components=components,

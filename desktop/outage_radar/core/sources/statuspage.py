@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Component, Incident, Level, Maintenance, Snapshot, worst
+from ..model import Component, Incident, Level, Maintenance, Snapshot
 from .common import (
     MAX_COMPONENTS,
     MAX_INCIDENTS,
@@ -17,6 +17,7 @@ from .common import (
     load_json,
     obj,
     objs,
+    page_level,
     parse_time,
     refs,
     safe,
@@ -85,10 +86,7 @@ def from_summary(data: Any, *, page_url: str = "") -> Snapshot:
     )[:MAX_MAINTENANCES]
 
     # The trap: indicator "none" while an incident is open. Take the worst of everything.
-    levels = [indicator, *(c.level for c in components), *(i.level for i in incidents)]
-    if any(m.active for m in maintenances):
-        levels.append(Level.MAINTENANCE)
-    level = worst(levels, default=Level.UNKNOWN)
+    level = page_level((indicator,), components, incidents, maintenances, Level.UNKNOWN)
     extra = {}
     if description := title(status.get("description"), 120):
         extra["description"] = description
