@@ -203,7 +203,9 @@ def start_app(
     desk: Desktop, catalog: Path, tmp_path: Path, interval: str = "5"
 ) -> subprocess.Popen[bytes]:
     """The real app process on this desktop, watching a catalog file; its output in app.log."""
-    env = dict(desk.env, OUTAGE_RADAR_INSTANCE_NAME=f"outage-radar-{tmp_path.name}")
+    # Unique per test run too: a stray app from another run must not answer for this one.
+    instance = f"outage-radar-{os.getpid()}-{tmp_path.name}"
+    env = dict(desk.env, OUTAGE_RADAR_INSTANCE_NAME=instance)
     log = open(tmp_path / "app.log", "wb")  # noqa: SIM115 - handed to the process
     proc = subprocess.Popen(
         [sys.executable, "-m", "outage_radar", "--catalog", str(catalog), "--interval", interval],

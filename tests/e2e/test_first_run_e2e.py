@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socketserver
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def test_first_run_shows_welcome_and_watches_the_picked_services(
         HTTPS_PROXY=proxy.url,
         HTTP_PROXY=proxy.url,
         NO_PROXY="",
-        OUTAGE_RADAR_INSTANCE_NAME=f"first-run-{tmp_path.name}",
+        OUTAGE_RADAR_INSTANCE_NAME=f"first-run-{os.getpid()}-{tmp_path.name}",
     )
     log = open(tmp_path / "app.log", "wb")  # noqa: SIM115
     app = subprocess.Popen(

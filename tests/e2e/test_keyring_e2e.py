@@ -8,6 +8,7 @@ every file under the test's folder (HOME, config, data, logs, keyring) and in ev
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -163,7 +164,10 @@ def test_early_warning_fires_while_the_page_says_operational(
     (config / "settings.toml").write_text("probe_interval = 5.0\nfirst_run_done = true\n")
     assert cli("keys", "set", "lab", stdin=KEY).returncode == 0
 
-    env = dict(keyring_desktop.env, OUTAGE_RADAR_INSTANCE_NAME=f"outage-radar-kr-{tmp_path.name}")
+    env = dict(
+        keyring_desktop.env,
+        OUTAGE_RADAR_INSTANCE_NAME=f"outage-radar-kr-{os.getpid()}-{tmp_path.name}",
+    )
     log_path = tmp_path / "app.log"
     with open(log_path, "wb") as log:
         app = subprocess.Popen(
