@@ -41,9 +41,9 @@ def _loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) ->
 
 
 def resolve_services(settings: Settings, builtin: Catalog) -> list[Service]:
-    from .cli.commands import services_from_settings
+    from .core.settings import watched_services
 
-    return services_from_settings(settings, builtin)
+    return watched_services(settings, builtin)
 
 
 def make_preview(fetcher: Fetcher) -> Any:

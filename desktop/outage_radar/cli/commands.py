@@ -7,7 +7,6 @@ import json
 import signal
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -40,18 +39,7 @@ def watched(path: Path | None) -> list[Service]:
             f"moved aside to {result.moved_aside}; using defaults",
             file=sys.stderr,
         )
-    return services_from_settings(result.settings, catalog_mod.load_builtin())
-
-
-def services_from_settings(settings: settings_mod.Settings, builtin: Catalog) -> list[Service]:
-    chosen = [s for key in settings.services if (s := builtin.get(key)) is not None]
-    for page in settings.custom:
-        try:
-            found = catalog_mod.service_from_url(page.url, name=page.name or None)
-        except CatalogError:
-            continue
-        chosen.append(replace(found, id=page.id) if page.id else found)
-    return chosen
+    return settings_mod.watched_services(result.settings, catalog_mod.load_builtin())
 
 
 def status(urls: Sequence[str], ids: Sequence[str], path: Path | None, *, as_json: bool) -> int:

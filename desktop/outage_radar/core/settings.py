@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
 from .. import paths
 from .model import Level
+
+if TYPE_CHECKING:
+    from .catalog import Catalog, Service
 
 DEFAULT_SERVICES = ("chatgpt", "openai-api")
 NEUTRAL_HOSTS = ("www.wikipedia.org", "www.cloudflare.com", "www.google.com")
@@ -186,3 +189,17 @@ def save(settings: Settings, path: Path | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def watched_services(settings: Settings, builtin: Catalog) -> list[Service]:
+    """The services these settings watch: chosen catalog ids, then the user's own pages."""
+    from . import catalog as catalog_mod
+
+    chosen = [s for key in settings.services if (s := builtin.get(key)) is not None]
+    for page in settings.custom:
+        try:
+            found = catalog_mod.service_from_url(page.url, name=page.name or None)
+        except catalog_mod.CatalogError:
+            continue  # a page that no longer validates is skipped, not fatal
+        chosen.append(replace(found, id=page.id) if page.id else found)
+    return chosen
