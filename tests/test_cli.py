@@ -139,18 +139,28 @@ def test_broken_settings_are_moved_aside_with_a_warning(isolated_home: Path) -> 
     assert "[[[ not toml" not in settings.read_text()
 
 
-def test_importing_the_core_and_running_status_loads_no_qt(server: FakeServer) -> None:
+def test_importing_the_core_and_running_status_loads_no_qt(
+    server: FakeServer, tmp_path: Path
+) -> None:
     url = server.set("/api/v2/summary.json", payloads.summary())
+    # httpx would import its command-line client's libraries whenever they are installed.
+    for name in ("click", "pygments", "rich"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("")
     code = (
-        "import sys, outage_radar.core.monitor, outage_radar.core.history, outage_radar.cli\n"
+        f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import outage_radar.core.monitor, outage_radar.core.history, outage_radar.cli\n"
         "from outage_radar.cli import main\n"
         f"rc = main(['status', '--json', '--url', {url!r}])\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'qasync'))]\n"
-        "print('QT:', bad, file=sys.stderr); sys.exit(rc)\n"
+        "print('QT:', bad, file=sys.stderr)\n"
+        "cli = [m for m in ('click', 'pygments', 'rich') if m in sys.modules]\n"
+        "print('HTTPX CLI:', cli, file=sys.stderr); sys.exit(rc)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "QT: []" in proc.stderr
+    assert "HTTPX CLI: []" in proc.stderr
 
 
 @pytest.mark.timeout(90)

@@ -187,6 +187,9 @@ async def _main(
 def _application() -> QApplication:
     from PySide6.QtWidgets import QApplication
 
+    from .ui import pyside_scan
+
+    pyside_scan.install()  # before anything else is imported
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Outage Radar")

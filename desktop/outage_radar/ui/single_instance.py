@@ -1,20 +1,28 @@
-"""One running copy per user: a local socket; a second launch asks the first to show itself."""
+"""One running copy per user: a local socket; a second launch asks the first to show itself.
+
+Where the OS has Unix sockets, a plain Python socket watched by a QSocketNotifier does it:
+QLocalServer would load QtNetwork (and Kerberos with it), about 3 MiB of a tray app that
+needs nothing else from it. Windows keeps QLocalServer (single_instance_qt).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import logging
 import os
+import socket
+import tempfile
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QObject, QSocketNotifier, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 ENV_NAME = "OUTAGE_RADAR_INSTANCE_NAME"
 SHOW = b"show\n"
-TIMEOUT_MS = 1000
+TIMEOUT_S = 1.0
 
 
 def instance_name() -> str:
@@ -29,52 +37,97 @@ def instance_name() -> str:
     return "outage-radar-" + hashlib.sha256(user.encode()).hexdigest()[:16]
 
 
+def socket_path(name: str) -> Path:
+    """The per-user runtime dir (private by spec) where there is one, else the temp dir."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    folder = Path(runtime) if runtime and Path(runtime).is_dir() else Path(tempfile.gettempdir())
+    # A socket path may be at most ~100 bytes: a long folder falls back to the temp dir.
+    path = folder / f"{name}.sock"
+    return path if len(os.fsencode(path)) < 100 else Path(tempfile.gettempdir()) / f"{name}.sock"
+
+
 class SingleInstance(QObject):
     show_requested = Signal()
 
     def __init__(self, name: str | None = None) -> None:
         super().__init__()
         self.name = name or instance_name()
-        self.server: QLocalServer | None = None
+        self._server: socket.socket | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._qt: QObject | None = None  # the QLocalServer fallback, where it is used
 
     def notify_running(self) -> bool:
         """True when another instance answered (it was asked to show itself)."""
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if not socket.waitForConnected(TIMEOUT_MS):
-            return False
-        socket.write(SHOW)
-        socket.waitForBytesWritten(TIMEOUT_MS)
-        socket.disconnectFromServer()
+        if not hasattr(socket, "AF_UNIX"):
+            from . import single_instance_qt
+
+            return single_instance_qt.notify_running(self.name, int(TIMEOUT_S * 1000), SHOW)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(TIMEOUT_S)
+            try:
+                client.connect(os.fspath(socket_path(self.name)))
+                client.sendall(SHOW)
+            except OSError:  # no file, a stale file, or nobody reading: nobody is running
+                return False
         return True
 
     def listen(self) -> bool:
-        server = QLocalServer(self)
-        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not server.listen(self.name):
-            # A socket file left by a crashed run: nobody answered, so it is safe to remove.
-            QLocalServer.removeServer(self.name)
-            if not server.listen(self.name):
-                log.warning("single-instance socket unavailable: %s", server.errorString())
-                return False
-        server.newConnection.connect(self._on_connection)
-        self.server = server
+        if not hasattr(socket, "AF_UNIX"):
+            from . import single_instance_qt
+
+            self._qt = single_instance_qt.listen(self, self.name, self.show_requested.emit)
+            return self._qt is not None
+        path = socket_path(self.name)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            try:
+                server.bind(os.fspath(path))
+            except OSError:
+                # A socket file left by a crashed run: nobody answered, so it is safe to remove.
+                path.unlink(missing_ok=True)
+                server.bind(os.fspath(path))
+            os.chmod(path, 0o600)  # only this user may ask us to show ourselves
+            server.listen(4)
+            server.setblocking(False)
+        except OSError as exc:
+            server.close()
+            log.warning("single-instance socket unavailable: %s", exc)
+            return False
+        self._server = server
+        self._notifier = QSocketNotifier(server.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_connection)
         return True
 
     @Slot()
     def _on_connection(self) -> None:
-        assert self.server is not None
-        while (socket := self.server.nextPendingConnection()) is not None:
-            # The client writes one line right after connecting; a short wait is enough and
-            # keeps no socket alive across event-loop turns.
-            if socket.bytesAvailable() or socket.waitForReadyRead(TIMEOUT_MS):
-                if SHOW.strip() in bytes(socket.readAll().data()):
-                    self.show_requested.emit()
-            socket.abort()
-            socket.deleteLater()
+        while self._server is not None:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:  # BlockingIOError: no more pending connections
+                return
+            with conn:
+                # The client writes one line right after connecting; a short wait is enough and
+                # keeps no socket alive across event-loop turns.
+                conn.settimeout(TIMEOUT_S)
+                try:
+                    data = conn.recv(64)
+                except OSError:
+                    continue
+            if SHOW.strip() in data:
+                self.show_requested.emit()
 
     def close(self) -> None:
-        if self.server is not None:
-            self.server.close()
-            self.server.deleteLater()
-            self.server = None
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+            with contextlib.suppress(OSError):
+                socket_path(self.name).unlink()
+        if self._qt is not None:
+            from . import single_instance_qt
+
+            single_instance_qt.close(self._qt)
+            self._qt = None
