@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .core.catalog import Catalog, Service
     from .core.credentials import Credentials
+    from .core.doctor import Report
     from .core.fetch import Fetcher
     from .core.settings import Settings
     from .ui.controller import Controller
@@ -65,9 +66,10 @@ def make_preview(fetcher: Fetcher) -> Any:
 
 def make_diagnose(fetcher: Fetcher, credentials: Credentials, ctl: Controller) -> Any:
     """The menu's "Is it just me?": a fresh page read, a probe and a connectivity check."""
-    from .core.doctor import Report, diagnose
 
     async def run(key: str) -> Report | None:
+        from .core.doctor import diagnose  # only when asked
+
         state = ctl.states().get(key)
         if state is None:
             return None

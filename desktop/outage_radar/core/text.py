@@ -43,6 +43,13 @@ def elide(text: str, limit: int) -> str:
 
 
 _TAGS = re.compile(r"<[^>]{0,2000}>")
+_MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_QUOTES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def escape(text: str, *, quote: bool = True) -> str:
+    """html.escape without importing html: its entity table (0.3 MiB) only unescaping needs."""
+    return text.translate(_QUOTES if quote else _MARKUP)
 
 
 def strip_html(text: str) -> str:

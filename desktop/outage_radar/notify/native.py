@@ -9,7 +9,6 @@ falls back to the tray balloon.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import sys
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Any
 
 from ..core.alerts import Alert
 from ..core.model import Level
+from ..core.text import escape
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class Unavailable(RuntimeError):
 
 def escape_markup(text: str) -> str:
     """Escape for freedesktop body markup: only &, < and > (entities every server decodes)."""
-    return html.escape(text, quote=False)
+    return escape(text, quote=False)
 
 
 class NativeNotifier:

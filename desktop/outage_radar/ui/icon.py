@@ -1,4 +1,4 @@
-"""Paints a level's IconSpec into a QIcon, drawn at every size from 16 to 256 px for HiDPI."""
+"""Paints a level's IconSpec into a QIcon, drawn at every size from 16 to 96 px for HiDPI."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from .icon_spec import Badge, Glyph, IconSpec, icon_spec
 
 __all__ = ["SIZES", "icon_spec", "level_icon", "level_image", "paint"]
 
-# Drawn per size rather than scaled, so strokes stay crisp at 16 px and at 2x/3x ratios.
-SIZES = (16, 20, 22, 24, 32, 40, 48, 64, 96, 128, 256)
+# Drawn per size rather than scaled, so strokes stay crisp at 16 px and at 2x/3x ratios. Tray and
+# menu slots stop at 96 px (24 px at 4x); 128 and 256 px cost 0.3 MiB per level and were never
+# shown. Notification images are painted on their own, at 128 px.
+SIZES = (16, 20, 22, 24, 32, 40, 48, 64, 96)
 _cache: dict[Level, QIcon] = {}
 
 

@@ -6,14 +6,13 @@ as a mnemonic (so it is doubled) and a tooltip as rich text (so it is HTML-escap
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from datetime import datetime
 
 from ..core.alerts import format_duration
 from ..core.model import Level, overall
 from ..core.state import ServiceState
-from ..core.text import clean
+from ..core.text import clean, escape
 
 MENU_LIMIT = 80
 
@@ -29,7 +28,7 @@ def menu_label(text: object, limit: int = MENU_LIMIT) -> str:
 
 def tooltip_html(text: str) -> str:
     """Qt tooltips are always rich text: escape, and keep line breaks."""
-    return html.escape(text).replace("\n", "<br>")
+    return escape(text).replace("\n", "<br>")
 
 
 def ago(when: datetime | None, now: datetime) -> str:

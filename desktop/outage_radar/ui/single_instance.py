@@ -8,12 +8,9 @@ needs nothing else from it. Windows keeps QLocalServer (single_instance_qt).
 from __future__ import annotations
 
 import contextlib
-import getpass
-import hashlib
 import logging
 import os
 import socket
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal, Slot
@@ -29,21 +26,29 @@ def instance_name() -> str:
     override = os.environ.get(ENV_NAME, "").strip()
     if override:
         return override
+    if hasattr(os, "getuid"):
+        return f"outage-radar-{os.getuid()}"
+    # Windows: hashed, as a user name may hold characters a pipe name cannot.
+    import getpass
+    import hashlib
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
-        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
-    # Hashed: a user name may hold characters a socket name cannot.
+        user = "user"
     return "outage-radar-" + hashlib.sha256(user.encode()).hexdigest()[:16]
 
 
 def socket_path(name: str) -> Path:
     """The per-user runtime dir (private by spec) where there is one, else the temp dir."""
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
-    folder = Path(runtime) if runtime and Path(runtime).is_dir() else Path(tempfile.gettempdir())
+    path = Path(runtime) / f"{name}.sock"
     # A socket path may be at most ~100 bytes: a long folder falls back to the temp dir.
-    path = folder / f"{name}.sock"
-    return path if len(os.fsencode(path)) < 100 else Path(tempfile.gettempdir()) / f"{name}.sock"
+    if runtime and path.parent.is_dir() and len(os.fsencode(path)) < 100:
+        return path
+    import tempfile  # only here: it imports random and shutil, before the first icon is shown
+
+    return Path(tempfile.gettempdir()) / f"{name}.sock"
 
 
 class SingleInstance(QObject):
