@@ -83,23 +83,11 @@ def make_diagnose(fetcher: Fetcher, credentials: Credentials, ctl: Controller) -
 
 
 def icon_files() -> Any:
-    """Level icons as PNG files for native notifications, written once to the cache dir."""
-    import platformdirs
-
-    from .ui.icon import level_image
-
-    folder = Path(platformdirs.user_cache_dir("outage-radar", appauthor=False)) / "icons"
+    """Level icons as PNG files for native notifications: the shipped 128 px ones."""
+    from .ui.icon import icon_file
 
     def icon_for(level: Level) -> Path | None:
-        path = folder / f"{level.value}.png"
-        try:
-            if not path.exists():
-                folder.mkdir(parents=True, exist_ok=True)
-                level_image(level, 128).save(str(path))  # PNG, from the suffix
-        except Exception:  # an icon is a nicety: never let it stop the notification
-            log.debug("could not write the notification icon", exc_info=True)
-            return None
-        return path if path.exists() else None
+        return icon_file(level, 128)
 
     return icon_for
 
