@@ -10,8 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import tomli_w
-
 from .. import paths
 from .model import Level
 
@@ -177,6 +175,8 @@ def _custom(item: object) -> CustomPage:
 def save(settings: Settings, path: Path | None = None) -> None:
     """Write atomically: a crash mid-write leaves the old file or the new one, never half."""
     path = path or settings_path()
+    import tomli_w  # only on a save, which most runs never do
+
     path.parent.mkdir(parents=True, exist_ok=True)
     data = tomli_w.dumps(asdict(settings)).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)

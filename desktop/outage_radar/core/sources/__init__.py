@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from ..model import Snapshot
-from . import betterstack, feed, google, incidentio, instatus, statuspage
 
 PLATFORMS: tuple[str, ...] = (
     "statuspage",
@@ -94,16 +93,29 @@ def parse(
         return Snapshot.failed("empty response")
     first = bytes(bodies[0])
     extras = [bytes(b) for b in bodies[1:] if isinstance(b, bytes | bytearray)]
+    # Each parser is imported on first use: a user watching Statuspage pages loads no other.
     if platform == "statuspage":
+        from . import statuspage
+
         return statuspage.parse(first, page_url=page_url)
     if platform == "incidentio":
+        from . import incidentio
+
         return incidentio.parse(first, extras[0] if extras else None, page_url=page_url)
     if platform == "instatus":
+        from . import instatus
+
         return instatus.parse(first, *extras)
     if platform == "betterstack":
+        from . import betterstack
+
         return betterstack.parse(first)
     if platform == "google":
+        from . import google
+
         return google.parse(first, product=product, page_url=page_url)
+    from . import feed
+
     return feed.parse(first, page_url=page_url)
 
 
