@@ -63,3 +63,18 @@ def test_the_qt_fallback_used_on_windows_also_works(qtbot: QtBot, name: str) -> 
     qtbot.waitUntil(lambda: shown == [True], timeout=3000)
     single_instance_qt.close(server)
     assert not single_instance_qt.notify_running(name, 300, b"show\n")
+
+
+def test_a_socket_planted_by_another_user_is_not_trusted(qtbot: QtBot, name: str) -> None:
+    if os.getuid() != 0:
+        pytest.skip("handing a file to another user needs root")  # CI runs as root
+    planted = socket.socket(socket.AF_UNIX)
+    path = socket_path(name)
+    planted.bind(os.fspath(path))
+    planted.listen(1)
+    os.chown(path, 65534, 65534)  # nobody
+    try:
+        assert not SingleInstance(name).notify_running()  # so this launch starts normally
+    finally:
+        planted.close()
+        path.unlink()

@@ -67,12 +67,20 @@ class SingleInstance(QObject):
             from . import single_instance_qt
 
             return single_instance_qt.notify_running(self.name, int(TIMEOUT_S * 1000), SHOW)
+        path = socket_path(self.name)
+        try:
+            # In a shared temp dir another user could plant the socket and so stop us starting.
+            if path.stat().st_uid != os.getuid():
+                log.warning("ignoring %s: it belongs to another user", path)
+                return False
+        except OSError:
+            return False
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
             client.settimeout(TIMEOUT_S)
             try:
-                client.connect(os.fspath(socket_path(self.name)))
+                client.connect(os.fspath(path))
                 client.sendall(SHOW)
-            except OSError:  # no file, a stale file, or nobody reading: nobody is running
+            except OSError:  # a stale file, or nobody reading: nobody is running
                 return False
         return True
 
