@@ -1,9 +1,10 @@
 """What the Outage Radar bundle leaves out: unused Qt plugins, translations, system libraries.
 
-The app imports QtCore, QtGui and QtWidgets only (and QtNetwork on Windows). PyInstaller's stock Qt hooks collect
-every plugin of the types those modules use, and then the system libraries those plugins link
-(the GTK3 platform theme alone pulls in GTK, cairo and pango). The hooks in this folder replace
-the stock ones and drop unwanted plugins before their dependencies are analysed.
+The app imports QtCore, QtGui and QtWidgets only (and QtNetwork on Windows). PyInstaller's
+stock Qt hooks collect every plugin of the types those modules use, and then the system libraries
+those plugins link (the GTK3 platform theme alone pulls in GTK, cairo and pango). The hooks in
+this folder replace the stock ones and drop unwanted plugins before their dependencies are
+analysed.
 """
 
 from __future__ import annotations
