@@ -48,6 +48,9 @@ def test_flips_notify_natively_escape_markup_and_paint_the_tray(
     try:
         wait_for(lambda: near(desktop.tray_colors(), GREEN) > 30, 60, "a green tray icon")
         assert not notify_calls(desktop)  # the first poll is silent
+        # The single instance is a plain Unix socket: QtNetwork (2.5 MiB) stays unloaded.
+        maps = Path(f"/proc/{app.pid}/maps").read_text()
+        assert "libQt6Network" not in maps
 
         timings = []
         steps = [
