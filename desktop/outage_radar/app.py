@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -82,16 +83,6 @@ def make_diagnose(fetcher: Fetcher, credentials: Credentials, ctl: Controller) -
     return run
 
 
-def icon_files() -> Any:
-    """Level icons as PNG files for native notifications: the shipped 128 px ones."""
-    from .ui.icon import icon_file
-
-    def icon_for(level: Level) -> Path | None:
-        return icon_file(level, 128)
-
-    return icon_for
-
-
 async def _main(
     ctl: Controller,
     builtin: Catalog,
@@ -108,6 +99,7 @@ async def _main(
     from .core.probe_runner import ProbeRunner
     from .notify import Notifier
     from .ui import opener
+    from .ui.icon import icon_file
 
     await asyncio.sleep(0)  # let Qt paint the tray icon before the heavier imports run
     services = list(fixed) if fixed is not None else resolve_services(ctl.settings, builtin)
@@ -118,7 +110,8 @@ async def _main(
         from .notify.fallback import BalloonNotifier
 
         fallback = BalloonNotifier(ctl.tray.icon, opener.open_url).show
-    notifier = Notifier(opener.open_url, fallback, icon_for=icon_files())
+    # Notifications show the shipped 128 px level icon.
+    notifier = Notifier(opener.open_url, fallback, icon_for=partial(icon_file, size=128))
     if history.moved_aside is not None:
         log.warning("history unreadable; moved aside to %s", history.moved_aside)
     # A file set aside must not go unnoticed in a tray app: say so once, in a notification.

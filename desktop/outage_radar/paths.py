@@ -23,6 +23,7 @@ from pathlib import Path
 
 APP_NAME = "outage-radar"
 MARKER = "catalog.toml"
+_HERE = Path(__file__).resolve().parent  # resolved once: resources_dir() runs per icon file
 
 
 def _frozen_dir() -> Path | None:
@@ -35,7 +36,7 @@ def _frozen_dir() -> Path | None:
 def _sibling_dir() -> Path:
     # An installed wheel: outage_radar/resources next to this file. Checked before asking
     # importlib.resources, which costs a few milliseconds before the first tray icon.
-    return Path(__file__).resolve().parent / "resources"
+    return _HERE / "resources"
 
 
 def _package_dir() -> Path | None:
@@ -51,7 +52,7 @@ def _package_dir() -> Path | None:
 
 def _checkout_dir() -> Path:
     # desktop/outage_radar/paths.py -> <repo>/resources
-    return Path(__file__).resolve().parent.parent.parent / "resources"
+    return _HERE.parent.parent / "resources"
 
 
 def resources_dir() -> Path:

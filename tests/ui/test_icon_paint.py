@@ -90,7 +90,7 @@ def test_the_tray_path_loads_icons_without_painting() -> None:
 def test_a_damaged_install_still_gets_painted_icons(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(icons, "icon_file", lambda level, size: None)
+    monkeypatch.setattr(icons, "_folder", lambda: None)
     monkeypatch.setattr(icons, "_cache", {})
     icon = level_icon(Level.DEGRADED)
     assert [s.width() for s in icon.availableSizes()] == list(SIZES)

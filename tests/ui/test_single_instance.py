@@ -57,7 +57,7 @@ def test_a_socket_left_by_a_crash_does_not_block_the_next_start(qtbot: QtBot, na
 def test_the_qt_fallback_used_on_windows_also_works(qtbot: QtBot, name: str) -> None:
     holder = SingleInstance(name)
     shown: list[bool] = []
-    server = single_instance_qt.listen(holder, name, lambda: shown.append(True))
+    server = single_instance_qt.listen(holder, name, 1000, b"show\n", lambda: shown.append(True))
     assert server is not None
     assert single_instance_qt.notify_running(name, 1000, b"show\n")
     qtbot.waitUntil(lambda: shown == [True], timeout=3000)

@@ -25,13 +25,18 @@ def file_name(level: Level, size: int) -> str:
     return f"{level.value}-{size}.png"
 
 
-def icon_file(level: Level, size: int) -> Path | None:
-    """The shipped PNG of a level at one of SIZES, or None when it is missing."""
+def _folder() -> Path | None:
     try:
-        path = paths.resource(FOLDER) / file_name(level, size)
+        return paths.resource(FOLDER)
     except FileNotFoundError:
         return None
-    return path if path.is_file() else None
+
+
+def icon_file(level: Level, size: int) -> Path | None:
+    """The shipped PNG of a level at one of SIZES, or None when it is missing."""
+    folder = _folder()
+    path = folder / file_name(level, size) if folder is not None else None
+    return path if path is not None and path.is_file() else None
 
 
 def level_icon(level: Level) -> QIcon:
@@ -44,10 +49,13 @@ def level_icon(level: Level) -> QIcon:
 
 
 def _from_files(level: Level) -> QIcon | None:
-    files = [(size, icon_file(level, size)) for size in SIZES]
+    folder = _folder()
+    if folder is None:
+        return None
     icon = QIcon()
-    for size, path in files:
-        if path is None:
+    for size in SIZES:
+        path = folder / file_name(level, size)
+        if not path.is_file():
             return None
         # Headings and component rows are disabled menu items; their state must keep its color.
         for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled):

@@ -57,17 +57,18 @@ class SingleInstance(QObject):
     def __init__(self, name: str | None = None) -> None:
         super().__init__()
         self.name = name or instance_name()
+        self.path = socket_path(self.name) if hasattr(socket, "AF_UNIX") else None
         self._server: socket.socket | None = None
         self._notifier: QSocketNotifier | None = None
         self._qt: QObject | None = None  # the QLocalServer fallback, where it is used
 
     def notify_running(self) -> bool:
         """True when another instance answered (it was asked to show itself)."""
-        if not hasattr(socket, "AF_UNIX"):
+        if self.path is None:
             from . import single_instance_qt
 
             return single_instance_qt.notify_running(self.name, int(TIMEOUT_S * 1000), SHOW)
-        path = socket_path(self.name)
+        path = self.path
         try:
             # In a shared temp dir another user could plant the socket and so stop us starting.
             if path.stat().st_uid != os.getuid():
@@ -85,12 +86,14 @@ class SingleInstance(QObject):
         return True
 
     def listen(self) -> bool:
-        if not hasattr(socket, "AF_UNIX"):
+        if self.path is None:
             from . import single_instance_qt
 
-            self._qt = single_instance_qt.listen(self, self.name, self.show_requested.emit)
+            self._qt = single_instance_qt.listen(
+                self, self.name, int(TIMEOUT_S * 1000), SHOW, self.show_requested.emit
+            )
             return self._qt is not None
-        path = socket_path(self.name)
+        path = self.path
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             try:
@@ -137,8 +140,9 @@ class SingleInstance(QObject):
         if self._server is not None:
             self._server.close()
             self._server = None
-            with contextlib.suppress(OSError):
-                socket_path(self.name).unlink()
+            if self.path is not None:
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
         if self._qt is not None:
             from . import single_instance_qt
 

@@ -22,7 +22,9 @@ def notify_running(name: str, timeout_ms: int, message: bytes) -> bool:
     return True
 
 
-def listen(parent: QObject, name: str, on_show: Callable[[], None]) -> QLocalServer | None:
+def listen(
+    parent: QObject, name: str, timeout_ms: int, message: bytes, on_show: Callable[[], None]
+) -> QLocalServer | None:
     server = QLocalServer(parent)
     server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
     if not server.listen(name):
@@ -33,8 +35,8 @@ def listen(parent: QObject, name: str, on_show: Callable[[], None]) -> QLocalSer
 
     def on_connection() -> None:
         while (conn := server.nextPendingConnection()) is not None:
-            if conn.bytesAvailable() or conn.waitForReadyRead(1000):
-                if b"show" in bytes(conn.readAll().data()):
+            if conn.bytesAvailable() or conn.waitForReadyRead(timeout_ms):
+                if message.strip() in bytes(conn.readAll().data()):
                     on_show()
             conn.abort()
             conn.deleteLater()
