@@ -54,6 +54,11 @@ class Service:
     probe: Probe | None = None
     user: bool = False
 
+    @property
+    def link_only(self) -> bool:
+        """No public status feed: listed with its links, never polled, never counted."""
+        return self.platform == "link"
+
 
 CATEGORIES: dict[str, str] = {"chat": "Chat assistants", "api": "APIs"}  # order = display order
 CATEGORIES |= {"coding": "Coding assistants", "media": "Image and video", "search": "Search"}

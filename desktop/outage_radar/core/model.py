@@ -113,6 +113,9 @@ class Snapshot:
     fetched_at: datetime | None = None
     error: str | None = None
     page_name: str = ""
+    # Shown beside the level when the reading needs a caveat, e.g. a renamed part that made
+    # the service fall back to the whole page's level.
+    note: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
