@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from outage_radar.core.model import Level
-from outage_radar.ui.icon_spec import Badge, Glyph, bar_color, icon_spec
+from outage_radar.ui.icon_spec import ICON_KEYS, NO_DATA, Badge, Glyph, Mark, bar_color, icon_spec
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -14,7 +14,7 @@ def _rgb(color: str) -> tuple[int, int, int]:
 
 
 def test_each_level_has_its_own_color_and_its_own_shape() -> None:
-    specs = [icon_spec(level) for level in Level]
+    specs = [icon_spec(key) for key in ICON_KEYS]  # the "no feed" mark included
     assert len({s.color for s in specs}) == len(specs)
     # Readable without color: no two levels share badge and glyph.
     assert len({(s.badge, s.glyph) for s in specs}) == len(specs)
@@ -54,13 +54,22 @@ def _luminance(color: str) -> float:
 
 def test_glyph_contrasts_with_its_fill_and_the_rim_reads_on_light_panels() -> None:
     white = _luminance("#ffffff")
-    for level in Level:
+    for level in ICON_KEYS:
         spec = icon_spec(level)
         fill, ink = _luminance(spec.color), _luminance(spec.glyph_color)
         ratio = (max(fill, ink) + 0.05) / (min(fill, ink) + 0.05)
         assert ratio >= 2.5, level
         rim = (white + 0.05) / (_luminance(spec.outline) + 0.05)
         assert rim >= 7, level  # the dark rim stands out on a white panel
+
+
+def test_the_no_feed_mark_is_neutral_not_the_unknown_grey() -> None:
+    spec = icon_spec(Mark.NO_FEED)
+    assert spec.color not in {icon_spec(level).color for level in Level} | {NO_DATA}
+    assert spec.glyph is Glyph.ARROW and spec.glyph is not icon_spec(Level.UNKNOWN).glyph
+    r, g, b = _rgb(spec.color)
+    assert max(r, g, b) - min(r, g, b) < 30 and min(r, g, b) > 200  # pale, no alarm hue
+    assert spec.description == "no public status feed"
 
 
 def test_uptime_bars_use_level_colors_and_a_pale_no_data_grey() -> None:

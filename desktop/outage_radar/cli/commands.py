@@ -13,7 +13,8 @@ from pathlib import Path
 from ..core import catalog as catalog_mod
 from ..core import settings as settings_mod
 from ..core.catalog import Catalog, CatalogError, Service
-from ..core.model import Change, Level, Snapshot, overall
+from ..core.model import Change, Level, Snapshot
+from ..core.state import ServiceState, summary_level
 from . import output
 
 
@@ -68,12 +69,16 @@ def status(urls: Sequence[str], ids: Sequence[str], path: Path | None, *, as_jso
         print(json.dumps(output.status_json(results, checked_at), ensure_ascii=False, indent=2))
     else:
         print(output.status_table(results, color=sys.stdout.isatty()))
-    return exit_code([snap for _, snap in results])
+    return exit_code(results)
 
 
-def exit_code(snapshots: Sequence[Snapshot]) -> int:
-    """0 all operational (maintenance counts), 1 anything degraded or worse, 3 unknown."""
-    level = overall([s.level for s in snapshots])
+def exit_code(results: Sequence[tuple[Service, Snapshot]]) -> int:
+    """0 all operational (maintenance counts), 1 anything degraded or worse, 3 unknown.
+
+    Link-only services (no public feed) never count: with only those, nothing failed: 0.
+    """
+    states = [ServiceState(service, snap) for service, snap in results]
+    level = summary_level(states, default=Level.OPERATIONAL)
     if level.is_problem:
         return 1
     if level is Level.UNKNOWN:

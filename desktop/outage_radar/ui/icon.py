@@ -1,5 +1,7 @@
 """The level icons of the tray, menus and windows: the PNGs shipped in resources/icons/levels.
 
+Besides the levels there is one neutral mark (icon_spec.Mark): a service with no public feed.
+
 QIcon reads a file only when a screen asks for that size, so a settled tray holds a few small
 pixmaps and never loads QPainter's raster engine. Painted instead (icon_paint) only when the
 files are missing, as in a damaged install.
@@ -13,15 +15,15 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QPixmap
 
 from .. import paths
-from ..core.model import Level
+from .icon_spec import IconKey
 
 # Every size from 16 px to 4x HiDPI; only the ones a screen asks for are ever decoded.
 SIZES = (16, 20, 22, 24, 32, 40, 48, 64, 96, 128, 256)
 FOLDER = "icons/levels"
-_cache: dict[Level, QIcon] = {}
+_cache: dict[IconKey, QIcon] = {}
 
 
-def file_name(level: Level, size: int) -> str:
+def file_name(level: IconKey, size: int) -> str:
     return f"{level.value}-{size}.png"
 
 
@@ -32,14 +34,14 @@ def _folder() -> Path | None:
         return None
 
 
-def icon_file(level: Level, size: int) -> Path | None:
+def icon_file(level: IconKey, size: int) -> Path | None:
     """The shipped PNG of a level at one of SIZES, or None when it is missing."""
     folder = _folder()
     path = folder / file_name(level, size) if folder is not None else None
     return path if path is not None and path.is_file() else None
 
 
-def level_icon(level: Level) -> QIcon:
+def level_icon(level: IconKey) -> QIcon:
     """The icon for a level, built once per process (needs a QGuiApplication)."""
     icon = _cache.get(level)
     if icon is None:
@@ -48,7 +50,7 @@ def level_icon(level: Level) -> QIcon:
     return icon
 
 
-def _from_files(level: Level) -> QIcon | None:
+def _from_files(level: IconKey) -> QIcon | None:
     folder = _folder()
     if folder is None:
         return None
@@ -63,7 +65,7 @@ def _from_files(level: Level) -> QIcon | None:
     return icon
 
 
-def _painted(level: Level) -> QIcon:
+def _painted(level: IconKey) -> QIcon:
     from .icon_paint import level_image
 
     icon = QIcon()

@@ -13,9 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
 
-from ..core.model import Level
 from .icon import SIZES, file_name
-from .icon_spec import Badge, Glyph, IconSpec, icon_spec
+from .icon_spec import ICON_KEYS, Badge, Glyph, IconKey, IconSpec, icon_spec
 
 
 def _glyph_path(glyph: Glyph) -> QPainterPath:
@@ -43,6 +42,12 @@ def _glyph_path(glyph: Glyph) -> QPainterPath:
         # The jaw: an open ring at the handle's top end.
         path.arcMoveTo(QRectF(0.46, 0.22, 0.3, 0.3), 200)
         path.arcTo(QRectF(0.46, 0.22, 0.3, 0.3), 200, 250)
+    elif glyph is Glyph.ARROW:
+        path.moveTo(0.32, 0.68)
+        path.lineTo(0.68, 0.32)
+        path.moveTo(0.42, 0.32)
+        path.lineTo(0.68, 0.32)
+        path.lineTo(0.68, 0.58)
     return path
 
 
@@ -100,7 +105,7 @@ def paint(painter: QPainter, spec: IconSpec, size: float) -> None:
     painter.restore()
 
 
-def level_image(level: Level, size: int) -> QImage:
+def level_image(level: IconKey, size: int) -> QImage:
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
@@ -112,11 +117,11 @@ def level_image(level: Level, size: int) -> QImage:
 
 
 def write_files(folder: Path) -> list[Path]:
-    """Paint every level at every size into `folder` as PNG files (drawn per size rather than
-    scaled, so strokes stay crisp at 16 px and at 2x/3x ratios)."""
+    """Paint every level and mark at every size into `folder` as PNG files (drawn per size
+    rather than scaled, so strokes stay crisp at 16 px and at 2x/3x ratios)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for level in Level:
+    for level in ICON_KEYS:
         for size in SIZES:
             path = folder / file_name(level, size)
             if not level_image(level, size).save(str(path)):

@@ -23,6 +23,22 @@ class Glyph(enum.Enum):
     EXCLAMATION = "exclamation"
     CROSS = "cross"
     QUESTION = "question"
+    ARROW = "arrow"  # an outward arrow: "see the provider's own pages"
+
+
+class Mark(enum.Enum):
+    """Icons that are not a level: a link-only service, which has no public feed to read."""
+
+    NO_FEED = "no_feed"
+
+    @property
+    def label(self) -> str:
+        return "no public status feed"
+
+
+IconKey = Level | Mark
+# Every icon shipped in resources/icons/levels (file names are the keys' values).
+ICON_KEYS: tuple[IconKey, ...] = (*Level, *Mark)
 
 
 # A dark rim keeps light fills visible on light panels; the fills themselves stand out on dark.
@@ -34,7 +50,7 @@ NO_DATA = "#c9ccd1"
 
 @dataclass(frozen=True, slots=True)
 class IconSpec:
-    level: Level
+    level: IconKey
     color: str
     badge: Badge
     glyph: Glyph
@@ -47,7 +63,7 @@ class IconSpec:
         return self.level.label
 
 
-_SPECS = {
+_SPECS: dict[IconKey, tuple[str, Badge, Glyph, str]] = {
     Level.OPERATIONAL: ("#2da44e", Badge.CIRCLE, Glyph.CHECK, LIGHT),
     Level.MAINTENANCE: ("#2f74d0", Badge.CIRCLE, Glyph.WRENCH, LIGHT),
     # Yellow is too light for a white glyph: its glyph is dark.
@@ -55,10 +71,13 @@ _SPECS = {
     Level.PARTIAL_OUTAGE: ("#f07800", Badge.CIRCLE, Glyph.EXCLAMATION, LIGHT),
     Level.MAJOR_OUTAGE: ("#d1242f", Badge.CIRCLE, Glyph.CROSS, LIGHT),
     Level.UNKNOWN: ("#8c959f", Badge.CIRCLE, Glyph.QUESTION, LIGHT),
+    # Neutral, not the grey "unknown": nothing is wrong, there is simply no feed to read.
+    # Pale so it never competes with a level, with a dark arrow that reads without color.
+    Mark.NO_FEED: ("#e4e9f0", Badge.CIRCLE, Glyph.ARROW, DARK),
 }
 
 
-def icon_spec(level: Level) -> IconSpec:
+def icon_spec(level: IconKey) -> IconSpec:
     color, badge, glyph, glyph_color = _SPECS[level]
     return IconSpec(level, color, badge, glyph, glyph_color)
 

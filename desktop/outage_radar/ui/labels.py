@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from ..core.alerts import format_duration
-from ..core.model import Level, overall
-from ..core.state import ServiceState
+from ..core.model import Level
+from ..core.state import NO_FEED, ServiceState, counted, summary_level
 from ..core.text import clean, escape
+from .icon_spec import IconKey, Mark
 
 MENU_LIMIT = 80
 
@@ -54,24 +55,50 @@ def service_name(state: ServiceState) -> str:
     return plain(state.service.name, 60) or state.service.id
 
 
+def status_label(state: ServiceState) -> str:
+    """The words for a service's state: its level, or that it has no feed (never an error)."""
+    return NO_FEED if state.service.link_only else state.level.label
+
+
+def state_icon(state: ServiceState) -> IconKey:
+    """A link-only service shows the neutral mark: it has no level, and nothing is wrong."""
+    return Mark.NO_FEED if state.service.link_only else state.level
+
+
 def overall_level(states: Mapping[str, ServiceState]) -> Level:
-    return overall([s.level for s in states.values()]) if states else Level.UNKNOWN
+    """The tray's level: link-only services never count (core.state.counted)."""
+    return summary_level(states.values())
+
+
+def overall_icon(states: Mapping[str, ServiceState]) -> IconKey:
+    """The tray's icon: the overall level, or the neutral mark when no service has a feed."""
+    if states and not counted(states.values()):
+        return Mark.NO_FEED
+    return overall_level(states)
 
 
 def summary(states: Mapping[str, ServiceState], now: datetime) -> str:
     """One line, e.g. 'ChatGPT: major outage since 10:05 · 6 others operational'."""
     if not states:
         return "No services watched"
-    problems = sorted(
-        (s for s in states.values() if s.level.is_problem), key=lambda s: -s.level.rank
-    )
+    polled = counted(states.values())
+    no_feed = len(states) - len(polled)
+    parts = [_summary(polled, now)] if polled else []
+    if no_feed:
+        parts.append(f"{no_feed} with {NO_FEED}")
+    return " · ".join(parts)
+
+
+def _summary(states: list[ServiceState], now: datetime) -> str:
+    """The summary of services that have a feed (at least one)."""
+    problems = sorted((s for s in states if s.level.is_problem), key=lambda s: -s.level.rank)
     parts = []
     for state in problems[:2]:
         since = f" since {clock(state.since, now)}" if state.since else ""
         parts.append(f"{service_name(state)}: {state.level.label}{since}")
     if len(problems) > 2:
         parts.append(f"{len(problems) - 2} more with problems")
-    rest = [s for s in states.values() if not s.level.is_problem]
+    rest = [s for s in states if not s.level.is_problem]
     counts: dict[Level, int] = {}
     for state in rest:
         counts[state.level] = counts.get(state.level, 0) + 1
@@ -96,15 +123,18 @@ def _unchecked(states: list[ServiceState]) -> bool:
 
 
 def header(states: Mapping[str, ServiceState]) -> str:
-    """The menu's first line: the overall state in a few words."""
-    level = overall_level(states)
-    problems = sum(1 for s in states.values() if s.level.is_problem)
+    """The menu's first line: the overall state in a few words (link-only services aside)."""
     if not states:
         return "No services watched"
+    polled = counted(states.values())
+    if not polled:
+        return "No status feeds to check"
+    level = summary_level(polled)
+    problems = sum(1 for s in polled if s.level.is_problem)
     if problems:
         return f"{problems} service{'s' if problems > 1 else ''} with problems"
     if level is Level.UNKNOWN:
-        return "Checking…" if _unchecked(list(states.values())) else "Status unknown"
+        return "Checking…" if _unchecked(polled) else "Status unknown"
     if level is Level.MAINTENANCE:
         return "Maintenance in progress"
     return "All services operational"

@@ -1,18 +1,38 @@
-"""A searchable tree of catalog services by category, each with its components to pick from."""
+"""A searchable tree of catalog services by category, each with its components to pick from.
+
+Shared by the welcome window and Settings, so both stay easy to scan with 40+ services: headers
+in CATEGORIES order, and a search box that hides what does not match (never unticks it).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from ..core.catalog import CATEGORIES, Service
+from ..core.catalog import CATEGORIES, Catalog, Service
+from ..core.state import NO_FEED
 from .labels import plain
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # the casefolded text a search looks in
 CHECKED = Qt.CheckState.Checked
 UNCHECKED = Qt.CheckState.Unchecked
+
+
+def _groups(services: list[Service]) -> dict[str, list[Service]]:
+    """Services by category in CATEGORIES order (Catalog.by_category), then any other category."""
+    groups = Catalog(tuple(services)).by_category()
+    for service in services:
+        if service.category not in CATEGORIES:  # not in a valid catalog, but never drop one
+            groups.setdefault(service.category, []).append(service)
+    return groups
+
+
+def _haystack(*parts: str) -> str:
+    # One field per line, so a search never matches across the end of one and the next.
+    return "\n".join(parts).casefold()
 
 
 class ServicePicker(QWidget):
@@ -31,18 +51,27 @@ class ServicePicker(QWidget):
     ) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search services…")
+        self.search.setPlaceholderText("Search services by name or category…")
         self.search.setClearButtonEnabled(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
+        self.count = QLabel()
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty = QLabel()  # shown when a search matches nothing
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)  # it repeats what the user typed
+        self.empty.setWordWrap(True)
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
-        layout.addWidget(self.tree)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.count)
         self._items: dict[str, QTreeWidgetItem] = {}
         self._fill(list(services), set(selected), components or {}, watched or {})
+        self._update_count()
         self.search.textChanged.connect(self.set_filter)
-        self.tree.itemChanged.connect(lambda *_: self.changed.emit())
+        self.tree.itemChanged.connect(self._on_item_changed)
 
     def _fill(
         self,
@@ -51,19 +80,13 @@ class ServicePicker(QWidget):
         components: Mapping[str, Sequence[str]],
         watched: Mapping[str, Sequence[str]],
     ) -> None:
-        groups: dict[str, list[Service]] = {}
-        for service in services:
-            groups.setdefault(service.category, []).append(service)
-        order = [c for c in CATEGORIES if c in groups] + [c for c in groups if c not in CATEGORIES]
-        for category in order:
-            top = QTreeWidgetItem([CATEGORIES.get(category, plain(category, 40))])
+        for category, group in _groups(services).items():
+            title = CATEGORIES.get(category, plain(category, 40))
+            top = QTreeWidgetItem([title])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(top)
-            for service in groups[category]:
-                item = QTreeWidgetItem([plain(service.name, 60)])
-                item.setData(0, ID_ROLE, service.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(0, CHECKED if service.id in selected else UNCHECKED)
+            for service in group:
+                item = self._service_item(service, service.id in selected, title)
                 names = list(dict.fromkeys(components.get(service.id, ())))
                 picked = watched.get(service.id)
                 for name in names:
@@ -73,11 +96,27 @@ class ServicePicker(QWidget):
                     on = picked is None or name in picked
                     child.setCheckState(0, CHECKED if on else UNCHECKED)
                     item.addChild(child)
+                match = _haystack(item.data(0, MATCH_ROLE), *names)
+                item.setData(0, MATCH_ROLE, match)
                 top.addChild(item)
                 self._items[service.id] = item
             top.setExpanded(True)
 
+    def _service_item(self, service: Service, on: bool, title: str) -> QTreeWidgetItem:
+        name = plain(service.name, 60) or service.id
+        # Said up front: a link-only service is listed in the tray with its links, never polled.
+        text = f"{name} ({NO_FEED})" if service.link_only else name
+        item = QTreeWidgetItem([text])
+        item.setData(0, ID_ROLE, service.id)
+        item.setData(0, MATCH_ROLE, _haystack(name, service.id, service.category, title))
+        if service.link_only:
+            item.setToolTip(0, "Listed with its links; the provider publishes no status feed")
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(0, CHECKED if on else UNCHECKED)
+        return item
+
     def selected(self) -> list[str]:
+        """Every ticked service, shown or hidden by the search."""
         return [key for key, item in self._items.items() if item.checkState(0) == CHECKED]
 
     def set_selected(self, key: str, on: bool) -> None:
@@ -99,17 +138,28 @@ class ServicePicker(QWidget):
 
     @Slot(str)
     def set_filter(self, text: str) -> None:
+        """Show the services whose name, id, category or a component contains `text`."""
         needle = text.strip().casefold()
-        root = self.tree.invisibleRootItem()
-        for top in _children(root):
-            group_hit = needle in top.text(0).casefold()
-            shown = 0
+        shown = 0
+        for top in _children(self.tree.invisibleRootItem()):
+            in_group = 0
             for item in _children(top):
-                hit = not needle or group_hit or needle in item.text(0).casefold()
-                hit = hit or any(needle in c.text(0).casefold() for c in _children(item))
+                hit = needle in str(item.data(0, MATCH_ROLE))
                 item.setHidden(not hit)
-                shown += hit
-            top.setHidden(shown == 0)
+                in_group += hit
+            top.setHidden(in_group == 0)
+            shown += in_group
+        self.empty.setText(f"No service matches “{plain(text, 60)}”.")
+        self.empty.setVisible(bool(needle) and shown == 0)
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_item_changed(self, _item: QTreeWidgetItem, _column: int) -> None:
+        self._update_count()
+        self.changed.emit()
+
+    def _update_count(self) -> None:
+        # Ticks hidden by a search still count: say how many, so none is forgotten.
+        self.count.setText(f"{len(self.selected())} of {len(self._items)} services picked")
 
 
 def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ..core.alerts import Alert
 from ..core.state import ServiceState
 from .icon import level_icon
-from .labels import header, overall_level, plain, service_name, summary
+from .labels import header, overall_icon, plain, service_name, state_icon, status_label, summary
 
 NO_TRAY = (
     "Your desktop shows no system tray, so Outage Radar runs in this window instead. "
@@ -69,12 +69,12 @@ class StatusWindow(QWidget):
         layout.addLayout(buttons)
 
     def show_states(self, states: Mapping[str, ServiceState], now: datetime) -> None:
-        self.setWindowIcon(level_icon(overall_level(states)))
+        self.setWindowIcon(level_icon(overall_icon(states)))
         self.headline.setText(f"{header(states)} — {summary(states, now)}")
         self.services.clear()
         for state in states.values():
-            item = QListWidgetItem(f"{service_name(state)} — {state.level.label}")
-            item.setIcon(level_icon(state.level))
+            item = QListWidgetItem(f"{service_name(state)} — {status_label(state)}")
+            item.setIcon(level_icon(state_icon(state)))
             self.services.addItem(item)
 
     def show_alert(self, alert: Alert) -> None:

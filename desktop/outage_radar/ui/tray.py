@@ -19,7 +19,7 @@ from ..core.settings import Settings
 from ..core.state import ServiceState
 from . import menu as menus
 from .icon import level_icon
-from .labels import overall_level, summary, tooltip_html
+from .labels import overall_icon, overall_level, summary, tooltip_html
 
 
 class Tray(QObject):
@@ -73,8 +73,8 @@ class Tray(QObject):
 
     def render(self, states: Mapping[str, ServiceState], settings: Settings, now: datetime) -> None:
         """Repaint icon and tooltip now; refill the menu now or when it closes."""
-        self.level = overall_level(states)
-        self.icon.setIcon(level_icon(self.level))
+        self.level = overall_level(states)  # link-only services never count
+        self.icon.setIcon(level_icon(overall_icon(states)))
         self.icon.setToolTip(tooltip_html(f"Outage Radar\n{summary(states, now)}"))
         self._model = menus.MenuModel(dict(states), settings, now, self.catalog)
         if self.menu.isVisible():
