@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,18 @@ from outage_radar.core.catalog import (
 )
 
 REQUIRED_IDS = {
-    "chatgpt", "openai-api", "sora", "codex", "claude", "anthropic-api", "claude-code",
-    "gemini", "gemini-api", "copilot", "cursor", "perplexity", "mistral", "groq", "cohere",
-    "huggingface", "together", "replicate", "deepseek", "grok", "azure-openai", "character-ai",
+    "chatgpt", "openai-api", "codex", "claude", "anthropic-api", "claude-code", "claude-console",
+    "gemini", "gemini-api", "gemini-aistudio", "copilot", "cursor", "windsurf", "perplexity",
+    "mistral", "groq", "cohere", "huggingface", "together", "replicate", "deepseek", "grok",
+    "azure-openai", "aws-bedrock", "openrouter", "elevenlabs", "midjourney", "lovable", "v0",
+    "notion-ai", "runway", "stability", "fireworks", "pinecone", "langsmith", "cerebras",
 }  # fmt: skip
+RETIRED_IDS = {"sora", "character-ai"}  # Sora closed in 2026; Character.AI's page was deleted
+LINK_ONLY_IDS = {"mistral", "midjourney", "gemini-aistudio"}  # no public feed we can read
+CATALOG_TOML = Path(__file__).resolve().parents[1] / "resources" / "catalog.toml"
+PROVIDERS_MD = Path(__file__).resolve().parents[2] / "shared" / "PROVIDERS.md"
+# Hosts PROVIDERS.md says are gone or moved away from; no built-in entry may point at them.
+GONE_MARKERS = ("replicatestatus", "character.ai", "status.jetbrains.ai")
 
 
 def _urls(service: Service) -> list[str]:
@@ -45,10 +54,69 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_builtin_catalog_is_complete() -> None:
     catalog = load_builtin()
-    assert len(catalog) >= 17
+    assert len(catalog) >= 40
     assert REQUIRED_IDS <= set(catalog.ids())
     assert len(set(catalog.ids())) == len(catalog)
     assert load_builtin() is catalog  # cached
+
+
+def test_retired_services_are_gone_everywhere() -> None:
+    catalog = load_builtin()
+    assert not RETIRED_IDS & set(catalog.ids())
+    for service in catalog:
+        assert not RETIRED_IDS & set(service.alternatives), service.id
+        assert "sora" not in " ".join(service.components).casefold(), service.id
+
+
+def test_link_only_services_have_links_and_no_feed() -> None:
+    catalog = load_builtin()
+    link_only = {s.id for s in catalog if s.link_only}
+    assert LINK_ONLY_IDS <= link_only
+    for sid in link_only:
+        service = catalog.get(sid)
+        assert service and service.platform == "link" and service.endpoints == ()
+        assert service.links.status == service.url and not service.components
+
+
+def test_every_category_is_used() -> None:
+    groups = load_builtin().by_category()
+    assert list(groups) == list(CATEGORIES)  # each one non-empty, in display order
+    assert all(label.strip() for label in CATEGORIES.values())
+
+
+def _comment_blocks(text: str) -> list[tuple[str, str]]:
+    """(id, the comment lines right above its [[service]]) for every entry in the file."""
+    lines = text.splitlines()
+    blocks = []
+    for at, line in enumerate(lines):
+        if line.strip() != "[[service]]":
+            continue
+        above = []
+        for prev in reversed(lines[:at]):
+            if not prev.startswith("#"):
+                break
+            above.append(prev)
+        sid = next(x for x in lines[at + 1 :] if x.startswith("id = ")).split('"')[1]
+        blocks.append((sid, "\n".join(reversed(above))))
+    return blocks
+
+
+def test_every_builtin_entry_names_its_sources_and_check_date() -> None:
+    blocks = _comment_blocks(CATALOG_TOML.read_text(encoding="utf-8"))
+    assert [sid for sid, _ in blocks] == list(load_builtin().ids())
+    for sid, comment in blocks:
+        assert "source" in comment.casefold(), f"{sid}: no source comment above [[service]]"
+        assert re.search(r"\b2026-\d\d-\d\d\b", comment), f"{sid}: no date checked"
+
+
+@pytest.mark.skipif(not PROVIDERS_MD.is_file(), reason="../shared/PROVIDERS.md is not present")
+def test_no_entry_points_at_a_page_providers_md_marks_gone() -> None:
+    facts = PROVIDERS_MD.read_text(encoding="utf-8").casefold()
+    assert all(marker in facts for marker in GONE_MARKERS)  # the list still mirrors the file
+    for service in load_builtin():
+        for url in _urls(service):
+            host = (urlsplit(url).hostname or "").casefold()
+            assert not any(marker in host for marker in GONE_MARKERS), (service.id, url)
 
 
 @pytest.mark.parametrize("service", load_builtin().services, ids=lambda s: s.id)
@@ -57,7 +125,7 @@ def test_builtin_service_is_well_formed(service: Service) -> None:
     assert not service.user
     assert service.category in CATEGORIES
     assert service.platform in sources.PLATFORMS
-    assert service.endpoints
+    assert bool(service.endpoints) != service.link_only
     assert all(alt in catalog.ids() and alt != service.id for alt in service.alternatives)
     for url in _urls(service):
         assert urlsplit(url).scheme == "https", url
@@ -67,16 +135,50 @@ def test_builtin_service_is_well_formed(service: Service) -> None:
     assert links.reddit.startswith("https://www.reddit.com/search/?q=")
 
 
-def test_builtin_scopes_and_probes() -> None:
+@pytest.mark.parametrize(
+    ("sid", "platform", "components"),
+    [
+        # status.openai.com's groups are APIs, ChatGPT and Codex: there is no part called "API"
+        ("openai-api", "incidentio", ("APIs",)),
+        ("chatgpt", "incidentio", ("ChatGPT",)),
+        ("codex", "incidentio", ("Codex",)),
+        ("claude", "statuspage", ("claude.ai",)),
+        ("anthropic-api", "statuspage", ("Claude API (api.anthropic.com)",)),
+        ("claude-code", "statuspage", ("Claude Code",)),
+        ("claude-console", "statuspage", ("Claude Console (platform.claude.com)",)),
+        ("copilot", "statuspage", ("Copilot", "Copilot AI Model Providers")),
+        ("windsurf", "statuspage", ("Cascade", "Windsurf Tab")),
+        ("replicate", "cloudflare", ("Replicate",)),
+        ("perplexity", "incidentio", ()),  # moved off Instatus; its own page, read whole
+        ("deepseek", "flashduty", ()),
+        ("openrouter", "datadog", ()),
+    ],
+)
+def test_builtin_scopes_follow_the_real_pages(
+    sid: str, platform: str, components: tuple[str, ...]
+) -> None:
+    service = load_builtin().get(sid)
+    assert service and (service.platform, service.components) == (platform, components)
+
+
+def test_builtin_moves_and_probes() -> None:
     catalog = load_builtin()
-    chatgpt, claude_api = catalog.get("chatgpt"), catalog.get("anthropic-api")
-    assert chatgpt and chatgpt.platform == "incidentio" and chatgpt.components == ("ChatGPT",)
+    claude_api = catalog.get("anthropic-api")
     assert claude_api and claude_api.probe and claude_api.probe.auth == "header:x-api-key"
     assert ("anthropic-version", "2023-06-01") in claude_api.probe.headers
-    gemini = catalog.get("gemini")
+    assert claude_api.links.tool == "https://platform.claude.com"  # the Console moved there
+    gemini, bedrock = catalog.get("gemini"), catalog.get("aws-bedrock")
     assert gemini and gemini.product == "npdyhgECDJ6tB66MxXyo"
+    assert bedrock and bedrock.platform == "aws" and bedrock.product == "BEDROCK"
+    deepseek, replicate = catalog.get("deepseek"), catalog.get("replicate")
+    assert deepseek and deepseek.url == "https://status.deepseek.com"
+    assert replicate and replicate.url == "https://www.cloudflarestatus.com"
+    aistudio = catalog.get("gemini-aistudio")
+    assert aistudio and aistudio.url == "https://aistudio.google.com/status"
+    assert aistudio.probe and aistudio.probe.auth == "header:x-goog-api-key"
     probed = {s.id for s in catalog if s.probe}
-    assert {"openai-api", "anthropic-api", "gemini-api", "mistral", "groq", "cohere"} <= probed
+    assert {"openai-api", "anthropic-api", "gemini-aistudio", "mistral", "groq", "cohere"} <= probed
+    assert all(s.probe is None or s.probe.url.startswith("https://") for s in catalog)
     assert catalog.get("nope") is None
 
 

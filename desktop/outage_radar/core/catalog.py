@@ -60,9 +60,18 @@ class Service:
         return self.platform == "link"
 
 
-CATEGORIES: dict[str, str] = {"chat": "Chat assistants", "api": "APIs"}  # order = display order
-CATEGORIES |= {"coding": "Coding assistants", "media": "Image and video", "search": "Search"}
-MAX_FILE_BYTES = 1 << 20  # a catalog is a few KiB; anything near this is not a catalog
+# Display order: what most people open first, then what developers call, then media and voice.
+CATEGORIES: dict[str, str] = {
+    "chat": "Chat assistants",
+    "search": "Search",
+    "coding": "Coding assistants",
+    "apps": "App builders and workspaces",
+    "api": "Model APIs",
+    "hosting": "Inference hosts, gateways and AI infrastructure",
+    "media": "Image and video",
+    "voice": "Voice and audio",
+}
+MAX_FILE_BYTES = 1 << 20  # the built-in one is about 50 KiB; anything near this is not a catalog
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")  # an HTTP header name
 _KEYS = {"id", "name", "category", "platform", "url", "endpoint", "components", "product"}
