@@ -84,6 +84,9 @@ class ServicePicker(QWidget):
             title = CATEGORIES.get(category, plain(category, 40))
             top = QTreeWidgetItem([title])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            bold = top.font(0)
+            bold.setBold(True)  # headings must not read as one more service to tick
+            top.setFont(0, bold)
             self.tree.addTopLevelItem(top)
             for service in group:
                 item = self._service_item(service, service.id in selected, title)
