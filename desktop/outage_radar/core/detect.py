@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from . import sources
-from .fetch import Fetcher
+from .fetch import Fetcher, FetchResult
 
 # Tried in order for a bare base URL; Statuspage's path also answers on incident.io pages.
 _CANDIDATES = (
@@ -16,6 +16,9 @@ _CANDIDATES = (
     "/feed.rss",
     "/feed.xml",
 )
+NOT_FOUND = "not a status page"
+
+Found = tuple[str, tuple[str, ...]]
 
 
 def _base(url: str) -> str:
@@ -23,8 +26,12 @@ def _base(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-async def detect(fetcher: Fetcher, url: str) -> tuple[str, tuple[str, ...]] | None:
-    """The platform and endpoints for `url`, or None when nothing there looks like a status page."""
+async def detect(fetcher: Fetcher, url: str) -> Found | FetchResult:
+    """The platform and endpoints for `url`, or the failure that ended the search.
+
+    The search stops at the first answer that asks us to wait (429, 503 with Retry-After) or
+    that says the host cannot be reached: asking six more URLs of it would be rude or pointless.
+    """
     guessed = sources.guess_platform(url)
     if guessed is not None:
         return guessed, sources.endpoints(guessed, url)
@@ -33,8 +40,8 @@ async def detect(fetcher: Fetcher, url: str) -> tuple[str, tuple[str, ...]] | No
     for candidate in candidates:
         result = await fetcher.get(candidate)
         if not result.ok or result.body is None:
-            if result.network:
-                return None
+            if result.network or result.retry_after is not None or result.status in (429, 503):
+                return result
             continue
         platform = sources.sniff(result.body)
         if platform is None:
@@ -42,4 +49,4 @@ async def detect(fetcher: Fetcher, url: str) -> tuple[str, tuple[str, ...]] | No
         # A found endpoint is used as is: an incident.io page without its /proxy JSON still
         # answers the Statuspage-compatible summary, which its parser reads.
         return platform, (candidate,)
-    return None
+    return FetchResult(url, error=NOT_FOUND)

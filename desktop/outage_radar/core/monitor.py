@@ -1,11 +1,19 @@
-"""The monitor: polls each watched service on a jittered schedule and confirms changes.
+"""The monitor: polls each status page on its own jittered schedule and confirms changes.
+
+The unit of polling is the page, not the service: services sharing a page are read from one
+fetch, so none of them can miss a change another one fetched (a 304 then means "unchanged"
+for all of them). Each page runs on its own: a page that hangs, drips or backs off never delays
+another page's poll, confirmation or alert.
 
 Rules that keep it from crying wolf:
-- a single failed poll changes nothing; the state turns unknown after FAILS_TO_UNKNOWN in a row;
+- a single failed poll changes nothing; a service turns unknown after FAILS_TO_UNKNOWN in a row;
 - a new level must be seen on two polls in a row before it counts (a re-poll comes quickly);
-- when every fetch fails for network reasons the state is "offline", never an outage;
+- when every page fails for network reasons the state is "offline", never an outage; one page
+  is then tried every few seconds, and the first answer brings every page back at once;
 - a wall-clock jump (suspend/resume) triggers an immediate re-poll of everything;
-- the first poll after a start is compared with the last saved state in the history.
+- the first poll after a start is compared with the last saved state in the history;
+- changes that come close together are announced together (GROUP_WINDOW), so four services
+  failing at once make one notification.
 """
 
 from __future__ import annotations
@@ -14,28 +22,32 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import check
 from .catalog import Service
-from .changes import diff, signature
-from .fetch import Fetcher, FetchResult
+from .check import PageKey, page_key
+from .fetch import Fetcher
 from .model import Change, Level, Snapshot
+from .monitor_page import OFFLINE, Page, backoff, pages_for
 from .state import ServiceState
+from .watch import FAILS_TO_UNKNOWN, NO_FEED, Watch
 
 if TYPE_CHECKING:
     from .history import History
 
 log = logging.getLogger(__name__)
 
-FAILS_TO_UNKNOWN = 2
+__all__ = ["FAILS_TO_UNKNOWN", "FAST_INTERVAL", "MAX_BACKOFF", "OFFLINE", "Monitor"]
+
 FAST_INTERVAL = 15.0
 MAX_BACKOFF = 900.0
 WALL_JUMP = 30.0
-OFFLINE = "offline (no network)"
+OFFLINE_RECHECK = 4.0  # while offline, one page is tried this often (no server sees it)
+GROUP_WINDOW = 2.0  # changes within this long after the first go out together
+GROUP_HOLD = 10.0  # ... held longer while another page is confirming a change of its own
 
+Seen = dict[str, tuple[Snapshot, datetime | None]]
 UpdateListener = Callable[[Mapping[str, ServiceState]], None]
 ChangeListener = Callable[[list[Change]], None]
 
@@ -53,21 +65,6 @@ class SystemClock:
         return asyncio.get_running_loop().time()
 
 
-@dataclass
-class _Watch:
-    service: Service
-    shown: Snapshot = field(default_factory=lambda: Snapshot.failed("not checked yet"))
-    baseline: Snapshot | None = None
-    pending: Snapshot | None = None
-    since: datetime | None = None
-    checked_at: datetime | None = None
-    failures: int = 0
-    network_failure: bool = False
-    next_at: float = 0.0
-    not_before: float = 0.0
-    parsed: Snapshot | None = None
-
-
 class Monitor:
     def __init__(
         self,
@@ -78,19 +75,26 @@ class Monitor:
         interval: float = 60.0,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        group_window: float = GROUP_WINDOW,
     ) -> None:
         self.fetcher = fetcher or Fetcher()
         self.history = history
         self.interval = max(5.0, interval)
         self.clock: Clock = clock or SystemClock()
         self.rng = rng or random.Random()
-        self._watches: dict[str, _Watch] = {}
+        self.group_window = group_window
+        self._watches: dict[str, Watch] = {}
+        self._pages: dict[PageKey, Page] = {}
         self._update: list[UpdateListener] = []
         self._changes: list[ChangeListener] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_wall: datetime | None = None
         self._last_mono = 0.0
+        self._batch: list[Change] = []
+        self._batch_started = 0.0
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._failed_once: set[str] = set()
         self.offline = False
         self.rounds = 0
         self.set_services(services)
@@ -98,10 +102,7 @@ class Monitor:
     # -- public API -------------------------------------------------------------------------
     @property
     def states(self) -> Mapping[str, ServiceState]:
-        return {
-            key: ServiceState(w.service, w.shown, w.since, w.checked_at)
-            for key, w in self._watches.items()
-        }
+        return {key: w.state for key, w in self._watches.items()}
 
     def add_listener(
         self, *, update: UpdateListener | None = None, changes: ChangeListener | None = None
@@ -113,23 +114,35 @@ class Monitor:
 
     def set_services(self, services: Sequence[Service]) -> None:
         old = self._watches
-        fresh: dict[str, _Watch] = {}
+        fresh: dict[str, Watch] = {}
+        keyed: list[tuple[PageKey, Watch]] = []
         for service in services:
             watch = old.get(service.id)
-            same = watch is not None and watch.service.url == service.url
-            fresh[service.id] = watch if watch is not None and same else _Watch(service)
+            if watch is None or watch.service.url != service.url:
+                watch = Watch(service)
+            elif service.platform != "auto" and watch.service != service:
+                watch.service, watch.parsed = service, None  # e.g. its parts were renamed
+            if service.link_only:
+                watch.shown = Snapshot.failed(NO_FEED)  # listed with its links, never polled
+            else:
+                keyed.append((page_key(service), watch))
+            fresh[service.id] = watch
         self._watches = fresh
+        pages = pages_for(keyed, self._pages)
+        for key, page in self._pages.items():
+            if key not in pages and page.task is not None:
+                page.task.cancel()
+        self._pages = pages
         self._wake.set()
 
     def set_interval(self, seconds: float) -> None:
         self.interval = max(5.0, seconds)
-        for watch in self._watches.values():
-            watch.next_at = min(watch.next_at, watch.not_before)
+        for page in self._pages.values():
+            page.next_at = min(page.next_at, page.not_before)
         self._wake.set()
 
     def check_now(self) -> None:
-        for watch in self._watches.values():
-            watch.next_at = watch.not_before
+        self._all_due()
         self._wake.set()
 
     async def start(self) -> None:
@@ -137,47 +150,171 @@ class Monitor:
             self._task = asyncio.get_running_loop().create_task(self.run(), name="monitor")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        """Stop polling and close the client; always completes, whatever a task raised."""
+        tasks = [t for t in (self._task, *(p.task for p in self._pages.values())) if t]
+        self._task = None
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             try:
-                await self._task
+                await task
             except asyncio.CancelledError:
                 pass
-            self._task = None
-        await self.fetcher.aclose()
+            except Exception:
+                log.exception("the monitor ended with an error")
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        try:
+            await self.fetcher.aclose()
+        except Exception:
+            log.exception("closing the HTTP client failed")
 
     async def run(self) -> None:
-        """Poll forever: one timer, set to the next service that is due."""
+        """Poll forever: each due page in its own task, so none waits for another."""
+        loop = asyncio.get_running_loop()
         while True:
-            await self.poll_due()
+            mono = self.clock.monotonic()
+            if self._wall_jumped(mono):
+                self._all_due()
+            for page in self._pages.values():
+                if page.task is None and page.next_at <= mono:
+                    page.task = loop.create_task(self._run_page(page), name="monitor page")
             await self._sleep_until_due()
 
-    # -- one round ----------------------------------------------------------------------------
     async def poll_due(self) -> list[Change]:
-        """Poll every service that is due now; returns (and announces) the confirmed changes."""
+        """Poll every page due now, together; announces (and returns) the confirmed changes.
+
+        One call is one round, announced at once: tests and tools drive the monitor with it."""
         mono = self.clock.monotonic()
         if self._wall_jumped(mono):
-            for watch in self._watches.values():
-                watch.next_at = watch.not_before
-        due = [w for w in self._watches.values() if w.next_at <= mono]
+            self._all_due()
+        due = [p for p in self._pages.values() if p.task is None and p.next_at <= mono]
         if not due:
             return []
-        before = {k: (w.shown, w.since) for k, w in self._watches.items()}
-        results = await asyncio.gather(*(self._poll(w) for w in due))
-        self.rounds += 1
+        before = self._seen()
+        results = await asyncio.gather(*(self._poll(p) for p in due))
         changes = [c for batch in results for c in batch]
+        self._after(before, changes, at_once=True)
+        return changes
+
+    # -- one page ---------------------------------------------------------------------------
+    async def _run_page(self, page: Page) -> None:
+        try:
+            before = self._seen()
+            changes = await self._poll(page)
+            self._after(before, changes, at_once=False)
+        finally:
+            page.task = None
+            self._wake.set()
+
+    async def _poll(self, page: Page) -> list[Change]:
+        try:
+            return await page.poll(self)
+        except Exception:
+            # A bug tripped by one page (a parser, a header) must not end the polling of all.
+            log.exception("checking %s failed", page.url)
+            page.forget()  # its parses describe an older body: a 304 must not bring them back
+            page.failed("internal error", network=False, retry_after=None, monitor=self)
+            return []
+
+    def saved_level(self, service_id: str) -> tuple[Level, datetime] | None:
+        if self.history is None:
+            return None
+        try:
+            return self.history.last_level(service_id)
+        except Exception:
+            self._log_once("history", "reading the history failed")
+            return None
+
+    def record(self, watch: Watch, now: datetime) -> None:
+        if self.history is not None:
+            try:
+                self.history.record(watch.service.id, watch.shown, now)
+            except Exception:
+                self._log_once("history", "writing the history failed; polling goes on")
+
+    def schedule(self, page: Page, mono: float, *, failed: bool = False) -> None:
+        """When `page` is next due: sooner while something is unconfirmed or wrong."""
+        if failed:
+            wait = backoff(page.failures, self.interval, FAST_INTERVAL, MAX_BACKOFF)
+        elif any(w.pending is not None for w in page.watches):
+            wait = min(self.interval, FAST_INTERVAL) / 2
+        elif any(w.shown.level is not Level.OPERATIONAL for w in page.watches):
+            wait = min(self.interval, FAST_INTERVAL)
+        else:
+            wait = self.interval
+        # Never sooner than asked: the interval is a floor, and jitter only spreads polls out.
+        page.next_at = max(mono + wait * self.rng.uniform(1.0, 1.15), page.not_before)
+
+    def network_back(self, answered: Page) -> None:
+        """A page answered after a network failure: everything in network trouble polls now."""
+        mono = self.clock.monotonic()
+        for page in self._pages.values():
+            if page is not answered and page.failures and page.network_failure:
+                page.next_at = max(min(page.next_at, mono), page.not_before)
+        self._wake.set()
+
+    # -- after a poll -----------------------------------------------------------------------
+    def _seen(self) -> Seen:
+        return {k: (w.shown, w.since) for k, w in self._watches.items()}
+
+    def _after(self, before: Seen, changes: list[Change], at_once: bool) -> None:
+        self.rounds += 1
         self._apply_offline()
         if self.history is not None:
-            self.history.commit()
-        after = {k: (w.shown, w.since) for k, w in self._watches.items()}
-        if after != before:
+            try:
+                self.history.commit()
+            except Exception:
+                self._log_once("history", "writing the history failed; polling goes on")
+        if self._seen() != before:
             states = self.states
             for listener in list(self._update):
-                listener(states)
-        if changes:
-            for listener_c in list(self._changes):
-                listener_c(changes)
-        return changes
+                self._call(listener, states)
+        self._batch.extend(changes)
+        if at_once:
+            self._flush()
+        elif changes and self._flush_handle is None:
+            loop = asyncio.get_running_loop()
+            self._batch_started = loop.time()
+            self._flush_handle = loop.call_later(self.group_window, self._flush_when_settled)
+
+    def _flush_when_settled(self) -> None:
+        """Hold the group while another page is confirming a change, up to GROUP_HOLD."""
+        self._flush_handle = None
+        loop = asyncio.get_running_loop()
+        confirming = any(w.pending is not None for w in self._watches.values())
+        if confirming and loop.time() - self._batch_started < GROUP_HOLD:
+            self._flush_handle = loop.call_later(0.5, self._flush_when_settled)
+            return
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        batch, self._batch = self._batch, []
+        if batch:
+            for listener in list(self._changes):
+                self._call(listener, batch)
+
+    def _call(self, listener: Callable[[Any], None], arg: object) -> None:
+        # One failing listener must not stop the polling or the other listeners.
+        try:
+            listener(arg)
+        except Exception:
+            log.exception("a monitor listener failed: %r", listener)
+
+    def _log_once(self, key: str, message: str) -> None:
+        if key not in self._failed_once:
+            self._failed_once.add(key)
+            log.exception(message)
+        else:
+            log.warning(message)
+
+    def _all_due(self) -> None:
+        for page in self._pages.values():
+            page.next_at = page.not_before
 
     def _wall_jumped(self, mono: float) -> bool:
         wall = self.clock.now()
@@ -190,11 +327,13 @@ class Monitor:
 
     async def _sleep_until_due(self) -> None:
         self._wake.clear()
-        if not self._watches:
+        idle = [p.next_at for p in self._pages.values() if p.task is None]
+        if not idle:
             await self._wake.wait()
             return
-        delay = min(w.next_at for w in self._watches.values()) - self.clock.monotonic()
+        delay = min(idle) - self.clock.monotonic()
         if delay <= 0:
+            await asyncio.sleep(0)  # let the tasks just started run before the next look
             return
         try:
             async with asyncio.timeout(delay):
@@ -202,113 +341,19 @@ class Monitor:
         except TimeoutError:
             pass
 
-    async def _poll(self, watch: _Watch) -> list[Change]:
-        try:
-            return await self._poll_once(watch)
-        except Exception:
-            # A bug tripped by one page (a parser, a header) must not end the polling of all.
-            log.exception("checking %s failed", watch.service.id)
-            watch.parsed = None  # it describes an older body: a 304 must not bring it back
-            now, mono = self.clock.now(), self.clock.monotonic()
-            return self._failed(
-                watch, FetchResult(watch.service.url, error="internal error"), now, mono
-            )
-
-    async def _poll_once(self, watch: _Watch) -> list[Change]:
-        service = watch.service = await check.resolve(self.fetcher, watch.service)
-        results = await check.fetch_all(self.fetcher, service)
-        now = self.clock.now()
-        mono = self.clock.monotonic()
-        primary = results[0]
-        watch.checked_at = now
-        if not primary.ok or service.platform == "auto":
-            return self._failed(watch, primary, now, mono)
-        if watch.parsed is not None and all(r.not_modified for r in results if r.ok):
-            snap = watch.parsed
-        else:
-            snap = check.read(service, results)
-            watch.parsed = snap if snap.level is not Level.UNKNOWN else None
-        snap = snap.at(now)
-        if snap.level is Level.UNKNOWN:
-            # An unreadable page counts as a failure too: reset the count only on a good read,
-            # or a page stuck on HTML or bad JSON would show its last state forever.
-            return self._failed(
-                watch, FetchResult(primary.url, error=snap.error), now, mono, parsed=snap
-            )
-        watch.failures = 0
-        watch.network_failure = False
-        changes = self._confirm(watch, snap, now)
-        self._schedule(watch, mono)
-        if self.history is not None:
-            self.history.record(service.id, watch.shown, now)
-        return changes
-
-    def _failed(
-        self,
-        watch: _Watch,
-        result: FetchResult,
-        now: datetime,
-        mono: float,
-        parsed: Snapshot | None = None,
-    ) -> list[Change]:
-        watch.failures += 1
-        watch.network_failure = result.network
-        watch.pending = None
-        if watch.failures >= FAILS_TO_UNKNOWN or watch.baseline is None:
-            watch.shown = parsed or Snapshot.failed(result.error or "unknown error", now)
-        backoff = min(self.interval * 2 ** (watch.failures - 1), max(self.interval, MAX_BACKOFF))
-        if watch.failures == 1:
-            backoff = min(self.interval, FAST_INTERVAL)
-        wait = max(backoff * self.rng.uniform(0.9, 1.1), result.retry_after or 0.0)
-        watch.not_before = mono + (result.retry_after or 0.0)
-        watch.next_at = mono + wait
-        return []
-
-    def _confirm(self, watch: _Watch, snap: Snapshot, now: datetime) -> list[Change]:
-        service = watch.service
-        if watch.baseline is None:
-            saved = self.history.last_level(service.id) if self.history is not None else None
-            if saved is None or saved[0] is snap.level:
-                watch.baseline, watch.shown = snap, snap
-                watch.since = saved[1] if saved is not None else now
-                return []
-            # A restart during a change: treat the saved level as the confirmed past.
-            watch.baseline = Snapshot(level=saved[0])
-            watch.since = saved[1]
-        base = watch.baseline
-        if signature(snap) == signature(base):
-            watch.pending = None
-            changes = diff(service.id, service.name, base, snap, now, watch.since)
-            watch.baseline = watch.shown = snap
-            return changes
-        if watch.pending is not None and signature(watch.pending) == signature(snap):
-            changes = diff(service.id, service.name, base, snap, now, watch.since)
-            if base.level is not snap.level:
-                watch.since = watch.pending.fetched_at or now
-            watch.baseline = watch.shown = snap
-            watch.pending = None
-            return changes
-        watch.pending = snap
-        if watch.shown.level is Level.UNKNOWN:
-            # Nothing confirmed is on screen yet (first poll after a restart, or after an
-            # outage of our own): show what the page says now; only the alert waits.
-            watch.shown = snap
-        return []
-
-    def _schedule(self, watch: _Watch, mono: float) -> None:
-        if watch.pending is not None:
-            base = min(self.interval, FAST_INTERVAL) / 2
-        elif watch.shown.level is not Level.OPERATIONAL:
-            base = min(self.interval, FAST_INTERVAL)
-        else:
-            base = self.interval
-        watch.next_at = max(mono + base * self.rng.uniform(0.9, 1.1), watch.not_before)
-
     def _apply_offline(self) -> None:
-        watches = list(self._watches.values())
+        pages = list(self._pages.values())
         # With a single page we cannot tell its outage from ours; say what failed instead.
-        offline = len(watches) > 1 and all(w.failures and w.network_failure for w in watches)
+        offline = len(pages) > 1 and all(p.failures and p.network_failure for p in pages)
         self.offline = offline
-        if offline:
-            for watch in watches:
+        if not offline:
+            return
+        for page in pages:
+            for watch in page.watches:
                 watch.shown = Snapshot.failed(OFFLINE, watch.checked_at)
+        # Try one page soon (the one due first), so the network's return is seen in seconds.
+        idle = [p for p in pages if p.task is None]
+        if idle:
+            mono = self.clock.monotonic()
+            first = min(idle, key=lambda p: p.next_at)
+            first.next_at = max(min(first.next_at, mono + OFFLINE_RECHECK), first.not_before)
