@@ -109,6 +109,20 @@ def test_every_builtin_entry_names_its_sources_and_check_date() -> None:
         assert re.search(r"\b2026-\d\d-\d\d\b", comment), f"{sid}: no date checked"
 
 
+def test_readme_lists_every_builtin_service() -> None:
+    readme = (CATALOG_TOML.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Built-in services", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1:-1] for line in section.splitlines() if line.startswith("| ")]
+    listed = {c[1].strip().strip("`"): c for c in rows if c[1].strip().startswith("`")}
+    catalog = load_builtin()
+    assert list(listed) == list(catalog.ids())
+    for service in catalog:
+        name, _, category, page, platform = (c.strip() for c in listed[service.id][:5])
+        assert (name, category, platform) == (service.name, CATEGORIES[service.category],
+                                              f"`{service.platform}`")  # fmt: skip
+        assert page.endswith(f"]({service.url})"), service.id
+
+
 @pytest.mark.skipif(not PROVIDERS_MD.is_file(), reason="../shared/PROVIDERS.md is not present")
 def test_no_entry_points_at_a_page_providers_md_marks_gone() -> None:
     facts = PROVIDERS_MD.read_text(encoding="utf-8").casefold()

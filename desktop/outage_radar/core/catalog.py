@@ -71,7 +71,7 @@ CATEGORIES: dict[str, str] = {
     "media": "Image and video",
     "voice": "Voice and audio",
 }
-MAX_FILE_BYTES = 1 << 20  # the built-in one is about 50 KiB; anything near this is not a catalog
+MAX_FILE_BYTES = 1 << 20  # the built-in one is about 45 KiB; anything near this is not a catalog
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")  # an HTTP header name
 _KEYS = {"id", "name", "category", "platform", "url", "endpoint", "components", "product"}
@@ -252,12 +252,21 @@ def load_builtin() -> Catalog:
     return load_file(paths.resource("catalog.toml"), user=False)
 
 
-def service_from_url(url: str, *, name: str | None = None) -> Service:
-    """An ad-hoc user service for one status page URL (``status --url URL``)."""
+def service_from_url(
+    url: str, *, name: str | None = None, platform: str = "", endpoint: str = ""
+) -> Service:
+    """An ad-hoc user service for one status page URL (``status --url URL``, a custom page).
+
+    `platform` and `endpoint` are what an earlier detection found; a stale or unknown value is
+    ignored, and the page is detected again."""
     if problem := _url_problem(url := url.strip(), user=True):
         raise CatalogError(f"--url {url!r}: {problem}")
     parts = urlsplit(url)
     slug = re.sub(r"[^a-z0-9._-]+", "-", f"{parts.hostname}{parts.path}".lower())
     slug = slug.strip("-._")[:64].rstrip("-._") or "custom"
     table = {"id": slug, "name": name or parts.hostname, "url": url}
+    if platform in sources.PLATFORMS and platform != "link":
+        table["platform"] = platform
+        if endpoint and _url_problem(endpoint, user=True) is None:
+            table["endpoint"] = endpoint
     return _service(table, user=True, origin="--url", position=1)
