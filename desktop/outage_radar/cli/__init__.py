@@ -75,7 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
     services = sub.add_parser("services", parents=[common], help="list the service catalog")
     services.add_argument("--json", action="store_true", help="print JSON")
     _add_probe_commands(sub, common)
+    _add_catalog_command(sub, common)
     return parser
+
+
+def _add_catalog_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """catalog check: for maintainers, whether each entry still matches its live page."""
+    catalog = sub.add_parser("catalog", help="maintainer tools for the service catalog")
+    actions = catalog.add_subparsers(dest="catalog_action", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check",
+        parents=[common],
+        help="fetch every entry once and report drift (exit 1): pages, platforms, parts",
+    )
+    check.add_argument("--json", action="store_true", help="print a JSON list, one per entry")
 
 
 def _add_probe_commands(
@@ -134,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .probe import probe
 
             return probe(catalog, as_json=args.json)
+        if args.command == "catalog":
+            from .catalog import check
+
+            return check(catalog, as_json=args.json)
         if args.command == "doctor":
             from .doctor import doctor
 

@@ -60,6 +60,7 @@ def service_status_json(service: Service, snap: Snapshot) -> dict[str, Any]:
         "incidents": [incident_json(i) for i in snap.incidents],
         "maintenances": [maintenance_json(m) for m in snap.maintenances],
         "error": snap.error,
+        "note": snap.note or None,
     }
 
 
@@ -83,17 +84,24 @@ def status_table(results: Sequence[tuple[Service, Snapshot]], *, color: bool) ->
     lines = [f"{'SERVICE':<24} {'LEVEL':<15} DETAIL"]
     for service, snap in results:
         level = _paint(f"{snap.level.label:<15}", snap.level, color)
-        if snap.error:
-            detail = snap.error
-        elif snap.incidents:
-            detail = snap.incidents[0].title
-        else:
-            bad = [c for c in snap.components if c.level is not Level.OPERATIONAL]
-            detail = ", ".join(f"{c.name}: {c.level.label}" for c in bad)
-        lines.append(f"{_cell(service.name, 24)} {level} {_cell(detail, 60).rstrip()}")
-        for inc in snap.incidents[1:4]:
-            lines.append(f"{'':<24} {'':<15} {_cell(inc.title, 60).rstrip()}")
+        details = [_detail(snap)] + [inc.title for inc in snap.incidents[1:4]]
+        if snap.note:  # the caveat sits beside the level; the usual detail moves below it
+            details.insert(0, snap.note)
+        first = _cell(details[0], 80 if snap.note else 60).rstrip()
+        lines.append(f"{_cell(service.name, 24)} {level} {first}")
+        for more in details[1:]:
+            if more:
+                lines.append(f"{'':<24} {'':<15} {_cell(more, 60).rstrip()}")
     return "\n".join(lines)
+
+
+def _detail(snap: Snapshot) -> str:
+    if snap.error:
+        return snap.error
+    if snap.incidents:
+        return snap.incidents[0].title
+    bad = [c for c in snap.components if c.level is not Level.OPERATIONAL]
+    return ", ".join(f"{c.name}: {c.level.label}" for c in bad)
 
 
 def services_table(services: Sequence[Service]) -> str:

@@ -111,6 +111,8 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
     page = status_url(service)
     # A page from the user's own catalog may be plain http: they typed it, the payload did not.
     mine = service.user
+    if snap.note:  # a caveat on the reading, e.g. a renamed part: the whole page is shown
+        _heading(sub, menu_label(snap.note, 120))
     if snap.components:
         _heading(sub, "Components")
         for comp in snap.components[:MAX_COMPONENTS]:
