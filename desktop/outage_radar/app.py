@@ -60,7 +60,10 @@ def make_preview(fetcher: Fetcher) -> Any:
         except CatalogError as exc:
             return Snapshot.failed(str(exc)[:200])
         service, snap = await check.check(fetcher, service)
-        return replace(snap, extra={**snap.extra, "platform": service.platform})
+        endpoint = service.endpoints[0] if service.endpoints else ""
+        return replace(
+            snap, extra={**snap.extra, "platform": service.platform, "endpoint": endpoint}
+        )
 
     return preview
 

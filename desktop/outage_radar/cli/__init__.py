@@ -76,7 +76,35 @@ def build_parser() -> argparse.ArgumentParser:
     services.add_argument("--json", action="store_true", help="print JSON")
     _add_probe_commands(sub, common)
     _add_catalog_command(sub, common)
+    _add_wait_command(sub, common)
     return parser
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("the timeout must be 0 or more seconds")
+    return value
+
+
+def _add_wait_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """wait: for scripts, CI jobs and coding agents that should pause during an outage."""
+    wait = sub.add_parser(
+        "wait",
+        parents=[common],
+        help="block until the services read operational (exit 0; 1 timeout, 3 unreadable)",
+    )
+    wait.add_argument("ids", nargs="+", metavar="SERVICE", help="catalog service ids")
+    wait.add_argument("--timeout", type=_timeout, metavar="S", help="give up after S seconds")
+    wait.add_argument(
+        "--interval", type=_interval, metavar="S", help="seconds between checks (>= 5, default 15)"
+    )
+    wait.add_argument("--json", action="store_true", help="print the final state as JSON")
 
 
 def _add_catalog_command(
@@ -149,6 +177,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .probe import probe
 
             return probe(catalog, as_json=args.json)
+        if args.command == "wait":
+            from .wait import wait
+
+            return wait(
+                args.ids,
+                catalog,
+                timeout=args.timeout,
+                interval=args.interval or args.top_interval,
+                as_json=args.json,
+            )
         if args.command == "catalog":
             from .catalog import check
 

@@ -244,7 +244,9 @@ def _actions(
     level: Level,
     states: Mapping[str, ServiceState],
     catalog: ServiceLookup,
+    failing: frozenset[str] = frozenset(),
 ) -> tuple[AlertAction, ...]:
+    """The status page, and the best alternative that is healthy and not failing right now."""
     if service is None:
         return ()
     actions = []
@@ -254,7 +256,9 @@ def _actions(
     if level.is_problem:
         for alt, alt_level in best_alternatives(service, states, catalog):
             url = tool_url(alt)
-            if url and not alt_level.is_problem:
+            # An alternative in trouble in this same alert is no alternative, whatever the
+            # state it showed a moment before.
+            if url and not alt_level.is_problem and alt.id not in failing:
                 actions.append(AlertAction(f"Use {clean(alt.name, 40, single_line=True)}", url))
                 break
     return tuple(actions)
@@ -280,7 +284,8 @@ def _compose(
     recovery = all(g[0].is_recovery for g in groups.values())
     level = Level.OPERATIONAL if recovery else worst([level_of(k) for k in order])
     url = _click_url(groups[lead], service)
-    actions = _actions(service, level_of(lead), states, catalog)
+    failing = frozenset(k for k, g in groups.items() if any(c.new.is_problem for c in g))
+    actions = _actions(service, level_of(lead), states, catalog, failing)
     if len(order) == 1:
         title, update = _detail(groups[lead])
         body = "\n".join(part for part in (title, update) if part)

@@ -29,7 +29,9 @@ class CustomPage:
     id: str
     name: str
     url: str
+    # What detection found when the page was added, so it is not detected again at each start.
     platform: str = ""
+    endpoint: str = ""
 
 
 @dataclass
@@ -166,7 +168,7 @@ def _check_items(settings: Settings) -> None:
 def _custom(item: object) -> CustomPage:
     if not isinstance(item, dict):
         raise TypeError("custom entries must be tables")
-    values = {k: item.get(k, "") for k in ("id", "name", "url", "platform")}
+    values = {k: item.get(k, "") for k in ("id", "name", "url", "platform", "endpoint")}
     if not all(isinstance(v, str) for v in values.values()) or not values["url"]:
         raise TypeError("custom entries need string id, name and url")
     return CustomPage(**values)
@@ -198,7 +200,9 @@ def watched_services(settings: Settings, builtin: Catalog) -> list[Service]:
     chosen = [s for key in settings.services if (s := builtin.get(key)) is not None]
     for page in settings.custom:
         try:
-            found = catalog_mod.service_from_url(page.url, name=page.name or None)
+            found = catalog_mod.service_from_url(
+                page.url, name=page.name or None, platform=page.platform, endpoint=page.endpoint
+            )
         except catalog_mod.CatalogError:
             continue  # a page that no longer validates is skipped, not fatal
         chosen.append(replace(found, id=page.id) if page.id else found)

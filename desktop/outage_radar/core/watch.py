@@ -13,11 +13,12 @@ from datetime import datetime
 from .catalog import Service
 from .changes import diff, signature
 from .model import Change, Level, Snapshot
-from .state import ServiceState
+from .state import NO_FEED, ServiceState
+
+__all__ = ["FAILS_TO_UNKNOWN", "NO_FEED", "NOT_CHECKED", "Watch"]
 
 FAILS_TO_UNKNOWN = 2
 NOT_CHECKED = "not checked yet"
-NO_FEED = "no public status feed"
 
 SavedLevel = Callable[[str], tuple[Level, datetime] | None]
 

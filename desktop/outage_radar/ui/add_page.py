@@ -138,8 +138,8 @@ class AddPageBox(QGroupBox):
         url, snapshot = self._found
         name = plain(self.name.text(), 60) or urlsplit(url).hostname or url
         key = page_id(url, self.taken | {p.id for p in self.pages})
-        platform = snapshot.extra.get("platform", "")
-        self.pages.append(CustomPage(id=key, name=name, url=url, platform=platform))
+        platform, endpoint = snapshot.extra.get("platform", ""), snapshot.extra.get("endpoint", "")
+        self.pages.append(CustomPage(key, name, url, platform=platform, endpoint=endpoint))
         self._found = None
         self.add.setEnabled(False)
         self.url.clear()
