@@ -8,10 +8,16 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from outage_radar.cli import output
+from outage_radar.cli.commands import exit_code
+from outage_radar.core.catalog import Service
+from outage_radar.core.model import Level, Snapshot
+from outage_radar.core.state import NO_FEED
 from tests import payloads
 from tests.fakeserver import FakeServer
 
@@ -217,3 +223,53 @@ def test_watch_reports_an_outage_within_three_intervals(server: FakeServer, tmp_
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
+
+
+def _link_only(key: str = "midjourney", name: str = "Midjourney") -> Service:
+    return Service(key, name, f"https://{key}.example/status", "link", (), category="media")
+
+
+def _polled(key: str, name: str) -> Service:
+    url = f"https://status.{key}.example"
+    return Service(key, name, url, "statuspage", (f"{url}/api/v2/summary.json",))
+
+
+def test_a_link_only_service_never_counts_in_the_exit_code() -> None:
+    no_feed = (_link_only(), Snapshot.failed(NO_FEED))
+    ok = (_polled("a", "Alpha"), Snapshot(Level.OPERATIONAL))
+    assert exit_code([ok, no_feed]) == 0
+    assert exit_code([no_feed]) == 0  # nothing was read, and nothing failed
+    assert exit_code([(ok[0], Snapshot(Level.DEGRADED)), no_feed]) == 1
+    assert exit_code([(ok[0], Snapshot.failed("timed out")), no_feed]) == 3
+
+
+def test_status_output_says_no_public_status_feed_never_an_error() -> None:
+    results = [
+        (_polled("a", "Alpha"), Snapshot(Level.OPERATIONAL)),
+        (_link_only(), Snapshot.failed(NO_FEED)),
+    ]
+    doc = output.status_json(results, datetime(2026, 11, 2, tzinfo=UTC))
+    polled, link = doc["services"]
+    assert polled["link_only"] is False and polled["error"] is None
+    assert link["link_only"] is True
+    assert (link["level"], link["error"], link["note"]) == ("unknown", None, NO_FEED)
+    assert link["url"] == "https://midjourney.example/status"
+    table = output.status_table(results, color=False).splitlines()
+    assert table[2].split() == ["Midjourney", "—", "no", "public", "status", "feed"]
+
+
+def test_status_with_a_link_only_service_exits_0(server: FakeServer, tmp_path: Path) -> None:
+    good = server.set("/a/api/v2/summary.json", payloads.summary(name="A"))
+    catalog = tmp_path / "c.toml"
+    catalog.write_text(
+        payloads.catalog([("a", "Alpha", good)])
+        + payloads.catalog([("mj", "Midjourney", "https://mj.example/status")], platform="link")
+    )
+    out = run("status", "--json", "--catalog", str(catalog))
+    assert out.returncode == 0, out.stderr
+    polled, link = json.loads(out.stdout)["services"]
+    assert polled["level"] == "operational"
+    assert link["link_only"] is True and link["error"] is None and link["note"] == NO_FEED
+    assert server.hits.get("/a/api/v2/summary.json") == 1  # the link-only page is never fetched
+    text = run("status", "--catalog", str(catalog))
+    assert text.returncode == 0 and NO_FEED in text.stdout and "error" not in text.stdout

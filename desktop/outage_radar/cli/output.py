@@ -9,6 +9,7 @@ from typing import Any
 
 from ..core.catalog import Service
 from ..core.model import Change, Incident, Level, Maintenance, Snapshot
+from ..core.state import NO_FEED
 from ..core.text import clean, elide
 
 _COLORS = {
@@ -49,7 +50,9 @@ def maintenance_json(m: Maintenance) -> dict[str, Any]:
 
 
 def service_status_json(service: Service, snap: Snapshot) -> dict[str, Any]:
-    return {
+    """One service; a link-only one has level "unknown", "link_only": true, no error, and
+    "no public status feed" as its note."""
+    doc: dict[str, Any] = {
         "id": service.id,
         "name": service.name,
         "level": snap.level.value,
@@ -61,7 +64,11 @@ def service_status_json(service: Service, snap: Snapshot) -> dict[str, Any]:
         "maintenances": [maintenance_json(m) for m in snap.maintenances],
         "error": snap.error,
         "note": snap.note or None,
+        "link_only": service.link_only,
     }
+    if service.link_only:  # nothing was read and nothing failed: never an error
+        doc.update(level=Level.UNKNOWN.value, error=None, note=NO_FEED)
+    return doc
 
 
 def status_json(results: Sequence[tuple[Service, Snapshot]], at: datetime) -> dict[str, Any]:
@@ -83,6 +90,10 @@ def _cell(text: str, width: int) -> str:
 def status_table(results: Sequence[tuple[Service, Snapshot]], *, color: bool) -> str:
     lines = [f"{'SERVICE':<24} {'LEVEL':<15} DETAIL"]
     for service, snap in results:
+        if service.link_only:  # never an error: there is no feed to read, only links
+            idle = _paint(f"{'—':<15}", Level.UNKNOWN, color)
+            lines.append(f"{_cell(service.name, 24)} {idle} {NO_FEED}")
+            continue
         level = _paint(f"{snap.level.label:<15}", snap.level, color)
         details = [_detail(snap)] + [inc.title for inc in snap.incidents[1:4]]
         if snap.note:  # the caveat sits beside the level; the usual detail moves below it

@@ -19,10 +19,21 @@ from ..core.alerts import ServiceLookup, best_alternatives
 from ..core.links import safe_url, search_links, status_url, support_url, tool_url
 from ..core.model import Incident, Level, Maintenance
 from ..core.settings import Settings
-from ..core.state import ServiceState
+from ..core.state import NO_FEED, ServiceState
 from . import opener
 from .icon import level_icon
-from .labels import ago, clock, header, menu_label, overall_level, plain, service_name
+from .icon_spec import IconKey, Mark
+from .labels import (
+    ago,
+    clock,
+    header,
+    menu_label,
+    overall_icon,
+    plain,
+    service_name,
+    state_icon,
+    status_label,
+)
 
 MAX_COMPONENTS = 12
 MAX_INCIDENTS = 5
@@ -56,7 +67,7 @@ def _link(
     menu: QMenu,
     text: str,
     url: str | None,
-    icon_level: Level | None = None,
+    icon_level: IconKey | None = None,
     *,
     user_typed: bool = False,
 ) -> QAction:
@@ -99,7 +110,9 @@ def _maintenance_label(item: Maintenance, now: datetime) -> str:
 
 
 def _status_part(state: ServiceState) -> str:
-    text = state.level.label
+    text = status_label(state)
+    if state.service.link_only:
+        return text  # its "failed" snapshot only says there is no feed: never an error
     if state.level is Level.UNKNOWN and state.snapshot.error:
         text += f" ({plain(state.snapshot.error, 40)})"
     return text
@@ -109,6 +122,9 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
     """One service's submenu, in the order the issue lists."""
     service, snap, now = state.service, state.snapshot, model.now
     page = status_url(service)
+    if service.link_only:
+        _fill_link_only(sub, state, model, intents)
+        return
     # A page from the user's own catalog may be plain http: they typed it, the payload did not.
     mine = service.user
     if snap.note:  # a caveat on the reading, e.g. a renamed part: the whole page is shown
@@ -141,24 +157,16 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
             _link(sub, _maintenance_label(item, now), url, Level.MAINTENANCE)
     sub.addSeparator()
     _link(sub, "Open status page", page, user_typed=mine)
-    # Set by the app from the probes, e.g. "Your API key: ok · 142 ms · ▃▂▅", "You knew …".
-    for extra in ("probe", "lead"):
-        if snap.extra.get(extra):
-            _heading(sub, menu_label(snap.extra[extra]))
+    _extras(sub, state)
     _do(sub, "Is it just me?", partial(intents.doctor, service.id))
-    alternatives = best_alternatives(service, model.states, model.catalog)
-    if alternatives:
-        alt_menu = sub.addMenu("Alternatives")
-        for alt, level in alternatives:
-            label = level.label if level is not Level.UNKNOWN else "not watched"
-            _link(alt_menu, f"{menu_label(alt.name, 60)} — {label}", tool_url(alt), level)
-    for label, url in search_links(service):
-        _link(sub, label, url)
-    support = support_url(service)
-    if support:
-        _link(sub, "Contact support", support)
+    _more_links(sub, state, model)
     sub.addSeparator()
-    key = service.id
+    _notify_items(sub, state, model, intents)
+
+
+def _notify_items(sub: QMenu, state: ServiceState, model: MenuModel, intents: MenuIntents) -> None:
+    """The recovery request and the mutes: only for a service with a feed to watch."""
+    key, now = state.service.id, model.now
     wanted = key in model.settings.recover_once
     once = sub.addAction("Notify me when it recovers")
     once.setCheckable(True)
@@ -174,12 +182,52 @@ def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: Men
         _do(sub, f"Unmute{until}", partial(intents.mute, key, 0.0))
 
 
+def _extras(sub: QMenu, state: ServiceState) -> None:
+    # Set by the app from the probes, e.g. "Your API key: ok · 142 ms · ▃▂▅", "You knew …".
+    for extra in ("probe", "lead"):
+        if state.snapshot.extra.get(extra):
+            _heading(sub, menu_label(state.snapshot.extra[extra]))
+
+
+def _fill_link_only(
+    sub: QMenu, state: ServiceState, model: MenuModel, intents: MenuIntents
+) -> None:
+    """A service without a public feed: its links, and the user's own key check if it has one.
+    No recovery request or mute: there is no feed whose changes could be announced."""
+    service = state.service
+    _heading(sub, "No public status feed: see the provider's pages")
+    _link(sub, "Open status page", status_url(service), user_typed=service.user)
+    _extras(sub, state)
+    if service.probe is not None:  # the key check is then the only first-hand signal
+        _do(sub, "Is it just me?", partial(intents.doctor, service.id))
+    _more_links(sub, state, model)
+
+
+def _more_links(sub: QMenu, state: ServiceState, model: MenuModel) -> None:
+    """Alternatives, searches and support: every service has these, with or without a feed."""
+    service = state.service
+    alternatives = best_alternatives(service, model.states, model.catalog)
+    if alternatives:
+        alt_menu = sub.addMenu("Alternatives")
+        for alt, level in alternatives:
+            label = level.label if level is not Level.UNKNOWN else "not watched"
+            icon: IconKey = level
+            if alt.link_only:
+                label, icon = NO_FEED, Mark.NO_FEED
+            _link(alt_menu, f"{menu_label(alt.name, 60)} — {label}", tool_url(alt), icon)
+    for label, url in search_links(service):
+        _link(sub, label, url)
+    support = support_url(service)
+    if support:
+        _link(sub, "Contact support", support)
+
+
 def fill(menu: QMenu, model: MenuModel, intents: MenuIntents) -> list[QMenu]:
     """Refill `menu` (already cleared); returns the submenus made, for the caller to free."""
     states, now = model.states, model.now
     made: list[QMenu] = []
     top = menu.addAction(f"Outage Radar — {header(states)}")
-    top.setIcon(level_icon(overall_level(states)))
+    top.setIcon(level_icon(overall_icon(states)))
     top.setEnabled(False)
     paused = mutes.paused_until(model.settings, now)
     if paused is not None:
@@ -190,7 +238,7 @@ def fill(menu: QMenu, model: MenuModel, intents: MenuIntents) -> list[QMenu]:
         if mutes.is_muted(model.settings, key, now):
             label += " (muted)"
         sub = QMenu(label, menu)
-        sub.setIcon(level_icon(state.level))
+        sub.setIcon(level_icon(state_icon(state)))
         sub.setToolTipsVisible(True)
         fill_service(sub, state, model, intents)
         menu.addMenu(sub)
