@@ -33,6 +33,7 @@ class Mark(enum.Enum):
 
     @property
     def label(self) -> str:
+        # core.state.NO_FEED's words; not imported, as that pulls the catalog into first paint.
         return "no public status feed"
 
 
