@@ -71,3 +71,37 @@ def test_status_json_reads_every_platform(server: FakeServer, tmp_path: Path) ->
     feed = services[-1]
     assert feed["level"] != "operational" and feed["error"] is None
     assert feed["incidents"][0]["title"] == "Major outage of the chat API"
+
+
+def test_status_url_reads_pasted_list_and_component_endpoints(server: FakeServer) -> None:
+    """`status --url` on a Statuspage incident or maintenance list, or Instatus components."""
+    maint = json.loads((FIXTURES / "statuspage_scheduled_maintenances.json").read_bytes())
+    active = {"page": maint["page"], "scheduled_maintenances": maint["scheduled_maintenances"][:1]}
+    empty = {"page": maint["page"], "incidents": []}
+    pages = [
+        ("/a/api/v2/incidents.json", (FIXTURES / "statuspage_incidents.json").read_bytes()),
+        ("/a/api/v2/incidents/unresolved.json", json.dumps(empty).encode()),
+        ("/a/api/v2/scheduled-maintenances/active.json", json.dumps(active).encode()),
+        ("/i/v2/components.json", (FIXTURES / "instatus_v3_components.json").read_bytes()),
+    ]
+    urls = [server.set(path, body) for path, body in pages]
+    args = [a for url in urls for a in ("--url", url)]
+    out = subprocess.run(
+        [sys.executable, "-m", "outage_radar", "status", "--json", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 1, out.stderr
+    services = json.loads(out.stdout)["services"]
+    assert [(s["error"], s["level"]) for s in services] == [
+        (None, "partial_outage"),
+        (None, "operational"),
+        (None, "maintenance"),
+        (None, "partial_outage"),
+    ]
+    assert [i["title"] for i in services[0]["incidents"]] == [
+        "Chat API requests failing",
+        "Console pages slow to load",
+    ]
+    assert [c["name"] for c in services[3]["components"]] == ["Embeddings", "Chat", "Dashboard"]

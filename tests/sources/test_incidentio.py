@@ -88,9 +88,51 @@ def test_compat_summary_as_primary() -> None:
 
 
 def test_compat_summary_without_status_or_components_is_unknown() -> None:
-    body = json.dumps({"page": {"id": "01JMDK9XYNY6RXSED6SDWW50WY"}, "incidents": []}).encode()
-    snap = incidentio.parse(body)
-    assert snap.level is Level.UNKNOWN and snap.error == "unexpected JSON shape"
+    for data in ({"page": {"id": "01JMDK9XYNY6RXSED6SDWW50WY"}, "incidents": None}, {"page": {}}):
+        snap = incidentio.parse(json.dumps(data).encode())
+        assert snap.level is Level.UNKNOWN and snap.error == "unexpected JSON shape"
+
+
+def test_compat_incident_list_is_read() -> None:
+    # incident.io answers the compat /api/v2/incidents.json too: {page, incidents} and no more.
+    # An empty list is what it says when nothing is open.
+    page = {"id": "01JMDK9XYNY6RXSED6SDWW50WY", "url": "https://status.example-ai.test/"}
+    empty = incidentio.parse(json.dumps({"page": page, "incidents": []}).encode())
+    assert empty.level is Level.OPERATIONAL and empty.error is None
+    compat = json.loads(load("incidentio_compat_summary.json"))
+    listed = {"page": page, "incidents": compat["incidents"]}
+    snap = incidentio.parse(json.dumps(listed).encode())
+    assert snap.level is Level.MAJOR_OUTAGE and len(snap.incidents) == 2
+
+
+def test_compat_monitoring_incident_reads_what_the_page_says_now() -> None:
+    snap = incidentio.parse(load("incidentio_compat_summary_monitoring.json"))
+    (inc,) = snap.incidents
+    assert inc.stage == "monitoring" and inc.impact == "major"
+    assert inc.level is Level.DEGRADED  # indicator minor, Responses degraded_performance
+    assert snap.level is Level.DEGRADED
+
+
+def test_proxy_monitoring_incident_settles_on_component_statuses() -> None:
+    # The proxy has no impact of its own, so the compat copy's "critical" (the worst reached)
+    # would be read; once monitoring, the component's status now decides.
+    proxy = json.loads(load("incidentio_proxy.json"))
+    summary = proxy["summary"]
+    summary["ongoing_incidents"] = summary["ongoing_incidents"][:1]
+    summary["ongoing_incidents"][0]["status"] = "monitoring"
+    summary["affected_components"] = [
+        {"component_id": CONVERSATIONS, "status": "degraded_performance"}
+    ]
+    compat = json.loads(load("incidentio_compat_summary.json"))
+    compat["incidents"][0]["impact"] = "critical"
+    snap = incidentio.parse(json.dumps(proxy).encode(), json.dumps(compat).encode())
+    (inc,) = snap.incidents
+    assert inc.impact == "critical" and inc.level is Level.DEGRADED
+    assert snap.level is Level.DEGRADED
+    # Still identified: the impact is the author's reading of now, and it stands.
+    summary["ongoing_incidents"][0]["status"] = "identified"
+    snap = incidentio.parse(json.dumps(proxy).encode(), json.dumps(compat).encode())
+    assert snap.incidents[0].level is Level.MAJOR_OUTAGE
 
 
 def test_widget_api() -> None:

@@ -1,4 +1,8 @@
-"""Instatus summary parsing, with and without the optional components body."""
+"""Instatus summary parsing, with and without the optional components body.
+
+instatus_v3_components.json follows status.wistia.com's live `/v3/components.json` (in
+../shared/samples: `id`, `name`, `description`, `status` in capitals, `group` null), our values.
+"""
 
 from __future__ import annotations
 
@@ -54,6 +58,22 @@ def test_page_status_words() -> None:
         assert instatus.parse(body).level is level
     unknown = instatus.parse(b'{"page": {"name": "P", "status": "WHAT"}}')
     assert unknown.level is Level.UNKNOWN and unknown.error
+
+
+def test_components_body_alone() -> None:
+    # A pasted /v2/components.json (or /v3/): the parts' levels are all it says.
+    snap = instatus.parse(load("instatus_v3_components.json"))
+    assert snap.error is None and snap.level is Level.PARTIAL_OUTAGE
+    assert [(c.name, c.level, c.group) for c in snap.components] == [
+        ("Embeddings", Level.PARTIAL_OUTAGE, None),
+        ("Chat", Level.DEGRADED, None),
+        ("Dashboard", Level.OPERATIONAL, None),
+    ]
+    grouped = instatus.parse(load("instatus_components.json"))
+    assert grouped.level is Level.PARTIAL_OUTAGE  # MINOROUTAGE and PARTIALOUTAGE, no major
+    assert {c.group for c in grouped.components} == {"API", None}
+    odd = instatus.parse(b'{"components": [{"id": "a", "name": "A", "status": "WEIRD"}]}')
+    assert odd.level is Level.UNKNOWN and odd.error == "no status information on page"
 
 
 def test_shape_errors() -> None:

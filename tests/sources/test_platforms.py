@@ -22,6 +22,12 @@ def load(name: str) -> bytes:
     [
         ("https://status.claude.com/api/v2/summary.json", "statuspage"),
         ("https://status.claude.com/api/v2/incidents/unresolved.json", "statuspage"),
+        ("https://www.githubstatus.com/api/v2/incidents.json", "statuspage"),
+        ("https://discordstatus.com/api/v2/scheduled-maintenances/upcoming.json", "statuspage"),
+        ("https://discordstatus.com/api/v2/scheduled-maintenances/active.json", "statuspage"),
+        ("https://status.example.com/api/v2/components.json", "statuspage"),
+        ("https://status.fal.ai/v2/components.json", "instatus"),
+        ("https://status.wistia.com/v3/components.json", "instatus"),
         ("https://status.openai.com/proxy/status.openai.com", "incidentio"),
         ("https://status.example.com/api/v1/summary", "incidentio"),
         ("https://status.huggingface.co/index.json", "betterstack"),
@@ -100,7 +106,12 @@ def test_endpoints_reject_bad_input() -> None:
         ("incidentio_history.atom", "feed"),
         ("xai_feed.xml", "feed"),
         ("plain_feed.rss", "feed"),
-        ("instatus_components.json", None),
+        ("instatus_components.json", "instatus"),  # a pasted /v2/components.json
+        ("instatus_v3_components.json", "instatus"),
+        ("statuspage_incidents.json", "statuspage"),
+        ("statuspage_scheduled_maintenances.json", "statuspage"),
+        ("statuspage_summary_monitoring.json", "statuspage"),
+        ("incidentio_compat_summary_monitoring.json", "incidentio"),
     ],
 )
 def test_sniff(name: str, platform: str | None) -> None:
@@ -142,3 +153,37 @@ def test_parse_failures() -> None:
     for platform in sources.PLATFORMS:
         snap = sources.parse(platform, [b"<!DOCTYPE html><html></html>"])
         assert snap.level is Level.UNKNOWN and snap.error == "not a status page (HTML)"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"components": [{"name": "A", "status": "operational"}]}',  # not Instatus's capitals
+        b'{"components": [{"status": "OPERATIONAL"}, {"status": "partial_outage"}]}',
+        b'{"components": [{"status": ["OPERATIONAL"]}]}',
+        b'{"components": []}',
+        b'{"page": {"id": "x"}, "incidents": null}',
+    ],
+)
+def test_sniff_list_and_component_bodies_unsure(body: bytes) -> None:
+    assert sources.sniff(body) is None
+
+
+def test_endpoints_for_pasted_list_urls() -> None:
+    for url in (
+        "https://www.githubstatus.com/api/v2/incidents.json",
+        "https://www.githubstatus.com/api/v2/incidents/unresolved.json",
+        "https://discordstatus.com/api/v2/scheduled-maintenances/active.json",
+    ):
+        assert sources.endpoints("statuspage", url) == (url,)
+    components = "https://status.fal.ai/v2/components.json"
+    assert sources.endpoints("instatus", components) == (components,)
+
+
+def test_parse_dispatch_of_list_bodies() -> None:
+    incidents = sources.parse("statuspage", [load("statuspage_incidents.json")])
+    assert incidents.level is Level.PARTIAL_OUTAGE and incidents.error is None
+    maint = sources.parse("statuspage", [load("statuspage_scheduled_maintenances.json")])
+    assert maint.level is Level.MAINTENANCE
+    comps = sources.parse("instatus", [load("instatus_v3_components.json")])
+    assert comps.level is Level.PARTIAL_OUTAGE and len(comps.components) == 3

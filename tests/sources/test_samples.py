@@ -137,13 +137,22 @@ def test_githubstatus_incidents_history_in_a_summary() -> None:
     # every incident of that capture is resolved or postmortem, so none is open
     assert snap.level is Level.OPERATIONAL and snap.incidents == ()
     for inc in incidents:
-        inc["status"] = "monitoring"
+        inc["status"] = "identified"
     reopened = statuspage.parse(
         json.dumps({"status": {"indicator": "none"}, "incidents": incidents}).encode()
     )
     assert len(reopened.incidents) == 50
     assert reopened.level is Level.MAJOR_OUTAGE  # some of them are critical
     assert all(i.url and i.url.startswith("https://stspg.io/") for i in reopened.incidents)
+    # Once a fix is in (monitoring), the impact is history: the page's "none" says how it is now,
+    # and an open incident still reads as degraded.
+    for inc in incidents:
+        inc["status"] = "monitoring"
+    watching = statuspage.parse(
+        json.dumps({"status": {"indicator": "none"}, "incidents": incidents}).encode()
+    )
+    assert watching.level is Level.DEGRADED
+    assert {i.level for i in watching.incidents} == {Level.DEGRADED}
 
 
 def test_single_critical_incident_reopened() -> None:
@@ -158,6 +167,29 @@ def test_single_critical_incident_reopened() -> None:
     assert "Actions" in inc.components
     assert inc.latest_update.startswith("Between July 19, 2026")
     assert len(inc.latest_update) <= 1000
+
+
+def test_pasted_list_endpoints_read_as_they_are() -> None:
+    # /api/v2/incidents.json as served: 50 incidents, all resolved -> history, nothing open.
+    incidents = sample("statuspage_incidents_githubstatus.json")
+    assert sources.sniff(incidents) == "statuspage"
+    snap = read("statuspage_incidents_githubstatus.json")
+    assert snap.error is None and snap.level is Level.OPERATIONAL and snap.incidents == ()
+    assert snap.page_name == "GitHub"
+    # /api/v2/scheduled-maintenances.json as served: one completed maintenance -> over.
+    maint = sample("statuspage_scheduled_maintenances_discord_docs.json")
+    assert sources.sniff(maint) == "statuspage"
+    snap = read("statuspage_scheduled_maintenances_discord_docs.json")
+    assert snap.error is None and snap.level is Level.OPERATIONAL and snap.maintenances == ()
+    data = json.loads(maint)
+    data["scheduled_maintenances"][0]["status"] = "in_progress"
+    running = statuspage.parse(json.dumps(data).encode())
+    assert running.level is Level.MAINTENANCE and running.maintenances[0].active
+    # Instatus /v3/components.json alone
+    comps = sample("instatus_v3_components_live_wistia.json")
+    assert sources.sniff(comps) == "instatus"
+    snap = sources.parse("instatus", [comps])
+    assert snap.level is Level.OPERATIONAL and [c.name for c in snap.components] == ["Group Record"]
 
 
 def test_discord_maintenances_in_a_summary() -> None:

@@ -1,4 +1,14 @@
-"""Statuspage summary parsing: levels, groups, incidents, maintenances and the known traps."""
+"""Statuspage summary parsing: levels, groups, incidents, maintenances and the known traps.
+
+The monitoring and list fixtures keep the field structure of real captures in ../shared/samples
+(our own values): statuspage_summary_monitoring.json and statuspage_incidents.json follow
+githubstatus.com's `/api/v2/incidents.json` (emmettmccann/gitdown test/fixtures/incidents.json:
+incidents with `incident_updates[].affected_components` old/new status and `components[]` that
+carry each part's status now) inside the summary layout of status.claude.com's trimmed capture;
+statuspage_scheduled_maintenances.json follows discordstatus.com's
+`/api/v2/scheduled-maintenances.json` (Dziurwa14/discord-undoc.github.io src/status_api.md:
+`scheduled_for`/`scheduled_until`, updates scheduled -> in_progress -> verifying -> completed).
+"""
 
 from __future__ import annotations
 
@@ -89,7 +99,9 @@ def test_indicator_alone_and_components_alone() -> None:
 def test_missing_keys_are_unknown_not_operational() -> None:
     for payload in (
         {"page": {"name": "x"}},
-        {"page": {"name": "x"}, "incidents": []},
+        # A list body is read (see test_list_bodies), but null is no list: nothing to go on.
+        {"page": {"name": "x"}, "incidents": None},
+        {"incidents": []},  # no page: not a body of this API at all
         {"id": "inc", "status": "resolved", "components": []},  # an incident, not a summary
     ):
         snap = statuspage.parse(json.dumps(payload).encode())
@@ -123,3 +135,75 @@ def test_caps_and_text_limits() -> None:
     assert len(snap.components) == 200
     assert len(snap.incidents) == 50
     assert len(snap.incidents[0].title) <= 300
+
+
+def test_monitoring_incident_reads_what_the_page_says_now() -> None:
+    snap = statuspage.parse(load("statuspage_summary_monitoring.json"))
+    (inc,) = snap.incidents
+    # impact still says "major" (the worst it reached); the indicator says minor and its
+    # component is degraded_performance: degraded, not partial outage.
+    assert inc.stage == "monitoring" and inc.impact == "major"
+    assert inc.level is Level.DEGRADED
+    assert snap.level is Level.DEGRADED
+    assert inc.latest_update == "A fix has been implemented and we are monitoring the results."
+
+
+def test_monitoring_incident_never_below_what_its_parts_say() -> None:
+    data = json.loads(load("statuspage_summary_monitoring.json"))
+    data["components"][0]["status"] = "partial_outage"
+    assert statuspage.parse(json.dumps(data).encode()).incidents[0].level is Level.PARTIAL_OUTAGE
+    # Before the fix (identified), the author's impact is today's reading and stands.
+    data["components"][0]["status"] = "degraded_performance"
+    data["incidents"][0]["status"] = "identified"
+    snap = statuspage.parse(json.dumps(data).encode())
+    assert snap.incidents[0].level is Level.PARTIAL_OUTAGE
+    # No indicator and none of its parts on the page: nothing says otherwise, the impact stands.
+    data["incidents"][0]["status"] = "monitoring"
+    data["components"] = []
+    del data["status"]
+    snap = statuspage.parse(json.dumps(data).encode())
+    assert snap.incidents[0].level is Level.PARTIAL_OUTAGE
+
+
+def test_incident_list_counts_only_unresolved() -> None:
+    snap = statuspage.parse(load("statuspage_incidents.json"))
+    assert snap.error is None and snap.page_name == "Acme AI"
+    assert [(i.id, i.level) for i in snap.incidents] == [
+        ("a1b2c3d4e5f6", Level.PARTIAL_OUTAGE),
+        # monitoring with impact critical, its component degraded_performance now
+        ("g7h8j9k0l1m2", Level.DEGRADED),
+    ]  # resolved and postmortem ones are history
+    assert snap.level is Level.PARTIAL_OUTAGE
+    assert snap.incidents[0].url == "https://stspg.io/acmea1b2"
+    assert snap.components == ()  # an incident's parts are not the page's list
+    data = json.loads(load("statuspage_incidents.json"))
+    data["incidents"] = [i for i in data["incidents"] if i["status"] in ("resolved", "postmortem")]
+    history = statuspage.parse(json.dumps(data).encode())
+    assert history.level is Level.OPERATIONAL and history.incidents == ()
+
+
+def test_unresolved_list_empty_is_operational() -> None:
+    body = {"page": {"id": "q4x7m2vd8kzt", "name": "Acme AI"}, "incidents": []}
+    snap = statuspage.parse(json.dumps(body).encode())
+    assert snap.level is Level.OPERATIONAL and snap.error is None
+
+
+def test_scheduled_maintenance_lists() -> None:
+    snap = statuspage.parse(load("statuspage_scheduled_maintenances.json"))
+    assert snap.level is Level.MAINTENANCE  # one is in progress
+    running, planned = snap.maintenances  # the completed one is over
+    assert running.active and running.components == ("c7k2p9rx4mwd", "Chat API")
+    assert running.ends == datetime(2026, 3, 3, 11, tzinfo=UTC)
+    assert not planned.active and planned.starts == datetime(2026, 3, 10, 2, tzinfo=UTC)
+    data = json.loads(load("statuspage_scheduled_maintenances.json"))
+    data["scheduled_maintenances"] = data["scheduled_maintenances"][1:]  # upcoming.json
+    upcoming = statuspage.parse(json.dumps(data).encode())
+    assert upcoming.level is Level.OPERATIONAL and len(upcoming.maintenances) == 1
+
+
+def test_maintenance_in_an_incident_list_is_maintenance() -> None:
+    data = json.loads(load("statuspage_scheduled_maintenances.json"))
+    body = {"page": data["page"], "incidents": data["scheduled_maintenances"]}
+    snap = statuspage.parse(json.dumps(body).encode())
+    assert snap.incidents == () and snap.level is Level.MAINTENANCE
+    assert [m.id for m in snap.maintenances] == ["k1l2m3n4p5q6", "r7s8t9u0v1w2"]

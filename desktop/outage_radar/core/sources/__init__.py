@@ -40,6 +40,8 @@ def guess_platform(url: str) -> str | None:
         return "google"
     if path.endswith("/summary.json"):
         return "instatus"
+    if path.endswith(("/v2/components.json", "/v3/components.json")):
+        return "instatus"  # Statuspage's own is under /api/v2/, caught above
     if path.endswith(_FEED_ENDS) or path.endswith(("/history.rss", "/history.atom")):
         return "feed"
     return None
@@ -154,12 +156,32 @@ def _sniff(body: bytes) -> str | None:
         return "betterstack"
     page = data.get("page")
     if not isinstance(page, dict):
-        return None
+        return _sniff_components(data)
+    statuspage = "incidentio" if _ULID.match(str(page.get("id", ""))) else "statuspage"
     if isinstance(data.get("status"), dict) or isinstance(data.get("components"), list):
-        return "incidentio" if _ULID.match(str(page.get("id", ""))) else "statuspage"
+        return statuspage
     if str(page.get("status", "")).upper() in ("UP", "HASISSUES", "UNDERMAINTENANCE"):
         return "instatus"
+    # incidents.json, incidents/unresolved.json and scheduled-maintenances/*.json
+    if any(isinstance(data.get(k), list) for k in ("incidents", "scheduled_maintenances")):
+        return statuspage
     return None
+
+
+# Instatus spells component statuses in capitals; nobody else does.
+_INSTATUS_WORDS = frozenset(
+    {"OPERATIONAL", "DEGRADEDPERFORMANCE", "PARTIALOUTAGE", "MINOROUTAGE", "MAJOROUTAGE"}
+    | {"UNDERMAINTENANCE"}
+)
+
+
+def _sniff_components(data: dict[str, object]) -> str | None:
+    """Instatus's `/v2/components.json` (or `/v3/`): components and no page at all."""
+    parts = data.get("components")
+    if not isinstance(parts, list):
+        return None
+    words = {w for c in parts[:20] if isinstance(c, dict) and isinstance(w := c.get("status"), str)}
+    return "instatus" if words and words <= _INSTATUS_WORDS else None
 
 
 __all__ = ["PLATFORMS", "endpoints", "guess_platform", "parse", "sniff"]

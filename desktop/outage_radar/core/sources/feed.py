@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,6 +44,17 @@ CLOSED = frozenset({"resolved", "completed", "postmortem", "closed"})
 MAINT_WORDS = frozenset({"scheduled", "in progress", "verifying", "completed"})
 _COMPONENT_LI = re.compile(r"(?i)<li>\s*([^<()]{1,200}?)\s*\(([^()<]{1,60})\)\s*</li>")
 _DATE_LINE = re.compile(r"^.{0,30}\b\d{1,2}:\d{2}\b.{0,12}$")
+# Statuspage stamps each update on the line before its marker, in the page's own zone, to the
+# minute: "Feb 24, 20:01 UTC", or "Jul 29, 2026 - 20:33 UTC" when it spells the year.
+_STAMP = re.compile(
+    r"(?i)^\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?\s+(\d{1,2}),?\s+"
+    r"(?:(\d{4})\s*-?\s*)?(\d{1,2}):(\d{2})\b"
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A yearless stamp after the entry's own time by more than this belongs to the year before.
+STAMP_SLACK = timedelta(days=2)
+# A stamp is page-local time (zones run from UTC-12 to UTC+14): true UTC is within this of it.
+ZONE_SLACK = timedelta(hours=14)
 _BRACKET = re.compile(r"^\[([^\]]{1,100})\]")
 SEVERITY_TAGS = {
     "outage": Level.MAJOR_OUTAGE,
@@ -62,6 +74,15 @@ _KEYWORDS = (
     (re.compile(r"(?i)\b(partial outage|outage|unavailable|is down)\b"), Level.PARTIAL_OUTAGE),
     (re.compile(r"(?i)\bmaintenance\b"), Level.MAINTENANCE),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Update:
+    """One status marker in an entry's text: where it sits, its word and its stamp if any."""
+
+    at: int
+    word: str
+    stamp: datetime | None
 
 
 def _time(entry: dict[str, Any], key: str) -> datetime | None:
@@ -123,56 +144,32 @@ def _read_entry(
     main = main or summary
     raw = (main if summary in main else main + "\n" + summary)[:40000]
     plain = clean(strip_html(raw), 6000)
-    matches = sorted(
-        [(m.start(), m.group(1).lower()) for m in _STATUS.finditer(plain)]
-        + [(m.start(), m.group(1).lower()) for m in _DASH.finditer(plain)]
-    )
-    words = [w for _, w in matches]
     tags = [text(t.get("term")).strip().lower()[:64] for t in _tags(entry)]
-    latest = words[0] if words else ""
-    closed = latest in CLOSED or any(t in CLOSED for t in tags)
-    stage = next((w for w in words if w != "update"), "")
     name = title(strip_html(text(dict.get(entry, "title")))) or "Untitled"
     link = text(dict.get(entry, "link")).strip()
     url = web_url(link) or (join_url(page_url, link) if link.startswith("/") else None)
     eid = ident(dict.get(entry, "id")) or url or name
     published = _time(entry, "published_parsed")
     updated = _time(entry, "updated_parsed") or published
-    # The newest update is the text between the first status marker and the next one.
-    cut = [p for p, _ in matches[1:]]
-    start = matches[0][0] if matches else 0
-    section = plain[start : cut[0] if cut else None].rstrip().split("\n")
-    if len(section) > 1 and _DATE_LINE.search(section[-1]):
-        section.pop()  # Statuspage puts each update's date line just before its marker
-    latest_text = clean("\n".join(section), 1000)
+    updates = _updates(plain, max((t for t in (published, updated) if t), default=now))
+    ordered, closed = _newest_first(updates)
+    closed = closed or any(t in CLOSED for t in tags)
+    stage = next((u.word for u in ordered if u.word != "update"), "")
     found = [(m.group(1), m.group(2)) for m in _COMPONENT_LI.finditer(raw[:20000])][:50]
     comps = [c for c, _ in found]
     if (bracket := _BRACKET.match(name)) and "maintenance" not in bracket.group(1).lower():
         comps.append(bracket.group(1))
 
-    if MAINT_WORDS & set(words) or "maintenance" in tags:
-        if closed or len(maintenances) >= MAX_MAINTENANCES:
-            return
-        ends = parse_time(dict.get(entry, "maintenanceenddate"))
-        starts = published if ends else None
-        horizon = ends or (updated + MAINTENANCE_HORIZON if updated else None)
-        if horizon is None or horizon < now:
-            return
-        running = starts is not None and ends is not None and starts <= now < ends
-        maintenances.append(
-            Maintenance(
-                id=eid,
-                title=name,
-                stage=stage,
-                url=url,
-                starts=starts,
-                ends=ends,
-                active=stage in ("in progress", "verifying") or running,
-                components=refs(comps),
-            )
-        )
+    if MAINT_WORDS & {u.word for u in updates} or "maintenance" in tags:
+        if not closed and len(maintenances) < MAX_MAINTENANCES:
+            ends = parse_time(dict.get(entry, "maintenanceenddate"))
+            window = _window(now, published, updated, ends, stage)
+            if window is not None:
+                maint = Maintenance(eid, name, stage, url, *window, components=refs(comps))
+                maintenances.append(maint)
         return
-    if closed or updated is None or not (now - RECENT <= updated <= now + RECENT):
+    last = _last_update(updated, updates)
+    if closed or last is None or not (now - RECENT <= last <= now + RECENT):
         return
     if len(incidents) < MAX_INCIDENTS:
         incidents.append(
@@ -184,11 +181,98 @@ def _read_entry(
                 stage=stage,
                 url=url,
                 started=published,
-                updated=updated,
-                latest_update=latest_text,
+                updated=last,
+                latest_update=_update_text(plain, ordered[0] if ordered else None, updates),
                 components=refs(comps),
             )
         )
+
+
+def _window(
+    now: datetime,
+    published: datetime | None,
+    updated: datetime | None,
+    ends: datetime | None,
+    stage: str,
+) -> tuple[datetime | None, datetime | None, bool] | None:
+    """A maintenance's (starts, ends, active), or None once it is over."""
+    starts = published if ends else None
+    horizon = ends or (updated + MAINTENANCE_HORIZON if updated else None)
+    if horizon is None or horizon < now:
+        return None
+    running = starts is not None and ends is not None and starts <= now < ends
+    return starts, ends, stage in ("in progress", "verifying") or running
+
+
+def _updates(plain: str, ref: datetime) -> list[_Update]:
+    """The status markers of an entry's text in text order, each with its stamp if it has one.
+
+    `ref` is the entry's own time; it gives yearless stamps their year."""
+    marks = sorted(
+        [(m.start(1), m.group(1).lower()) for m in _STATUS.finditer(plain)]
+        + [(m.start(1), m.group(1).lower()) for m in _DASH.finditer(plain)]
+    )
+    out: list[_Update] = []
+    for at, word in marks:
+        line_start = plain.rfind("\n", 0, at)
+        prev = plain[plain.rfind("\n", 0, max(line_start, 0)) + 1 : line_start]
+        out.append(_Update(at, word, _stamp(prev, ref) if line_start > 0 else None))
+    return out
+
+
+def _stamp(line: str, ref: datetime) -> datetime | None:
+    m = _STAMP.match(line)
+    if m is None:
+        return None
+    mon, day, year, hour, minute = m.groups()
+    try:
+        month = _MONTHS.index(mon.lower()) + 1
+        when = datetime(int(year or ref.year), month, int(day), int(hour), int(minute), tzinfo=UTC)
+        if not year and when > ref + STAMP_SLACK:
+            when = when.replace(year=ref.year - 1)  # an incident that began in December
+    except ValueError:  # Feb 30, hour 25, year 0: not a stamp after all
+        return None
+    return when
+
+
+def _newest_first(updates: list[_Update]) -> tuple[list[_Update], bool]:
+    """The updates newest first, and whether the entry is closed.
+
+    Pages list updates stamped with the same minute in any order (and an edited display time
+    can move one), so the stamps decide, not the text order: the entry is closed when a closing
+    update carries the newest stamp, ties included. Without stamps (incident.io, xAI) the
+    first marker is the current state, as those feeds write only that."""
+    ordered = sorted(
+        updates, key=lambda u: (u.stamp is None, -u.stamp.timestamp() if u.stamp else 0.0, u.at)
+    )
+    if not ordered:
+        return ordered, False
+    newest = ordered[0].stamp
+    top = [u for u in ordered if newest is not None and u.stamp == newest] or ordered[:1]
+    closing = next((u for u in top if u.word in CLOSED), None)
+    if closing is None:
+        return ordered, False
+    return [closing, *(u for u in ordered if u is not closing)], True
+
+
+def _last_update(updated: datetime | None, updates: list[_Update]) -> datetime | None:
+    """When the entry last really changed: its `<updated>`, unless that is later than its newest
+    stamp can be, which means the page touched the entry (an edit, a postmortem) long after."""
+    stamps = [u.stamp for u in updates if u.stamp is not None]
+    if updated is None or not stamps:
+        return updated
+    return min(updated, max(stamps) + ZONE_SLACK)
+
+
+def _update_text(plain: str, latest: _Update | None, updates: list[_Update]) -> str:
+    """The text of the latest update: from its marker to the next marker in the text."""
+    if latest is None:
+        return clean(plain, 1000)
+    end = min((u.at for u in updates if u.at > latest.at), default=None)
+    section = plain[latest.at : end].rstrip().split("\n")
+    if len(section) > 1 and _DATE_LINE.search(section[-1]):
+        section.pop()  # Statuspage puts each update's date line just before its marker
+    return clean("\n".join(section), 1000)
 
 
 def _tags(entry: dict[str, Any]) -> list[dict[str, Any]]:

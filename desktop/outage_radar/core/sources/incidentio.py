@@ -93,7 +93,11 @@ def _from_proxy(
         found = [_incident(r, compat, names, base) for r in raws]
     else:  # the proxy left incidents out entirely: fall back to the compat list
         found = [statuspage.read_incident(r, base) for r in compat.values()]
-    incidents = tuple(i for i in found if i is not None)[:MAX_INCIDENTS]
+    # The compat copy's `impact` is the worst the incident reached; the proxy's component
+    # statuses are what the page says now, and they settle a monitoring incident's level.
+    incidents = tuple(
+        statuspage.settle(i, Level.UNKNOWN, components) for i in found if i is not None
+    )[:MAX_INCIDENTS]
 
     maint: list[Maintenance] = []
     for key in ("in_progress_maintenances", "ongoing_maintenances", "scheduled_maintenances"):

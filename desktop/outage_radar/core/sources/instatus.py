@@ -52,6 +52,8 @@ def _key(value: Any) -> str:
 @safe
 def parse(primary: bytes, *extras: bytes) -> Snapshot:
     data = load_json(primary)
+    if isinstance(data, dict) and "page" not in data and objs(data.get("components")):
+        return _from_components(data)
     if not isinstance(data, dict) or not isinstance(data.get("page"), dict):
         raise ParseError("unexpected JSON shape")
     page = data["page"]
@@ -80,6 +82,18 @@ def parse(primary: bytes, *extras: bytes) -> Snapshot:
         maintenances=maintenances,
         error=None if level is not Level.UNKNOWN else "no status information on page",
         page_name=title(page.get("name"), 120),
+    )
+
+
+def _from_components(data: dict[str, Any]) -> Snapshot:
+    """A pasted `/v2/components.json` (or `/v3/`) alone: the levels of the parts are all it has,
+    so the page reads as the worst of them, and unknown when none has a status we know."""
+    components = _components(objs(data.get("components")))
+    level = page_level((), components, (), (), Level.UNKNOWN)
+    return Snapshot(
+        level=level,
+        components=components,
+        error=None if level is not Level.UNKNOWN else "no status information on page",
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from ..model import Component, Incident, Level, Maintenance, Snapshot
+from ..model import Component, Incident, Level, Maintenance, Snapshot, worst
 from .common import (
     MAX_COMPONENTS,
     MAX_INCIDENTS,
@@ -51,6 +53,7 @@ IMPACT_LEVELS = {
 }
 CLOSED_STAGES = frozenset({"resolved", "postmortem", "completed"})
 ACTIVE_MAINTENANCE = frozenset({"in_progress", "verifying"})
+MAINTENANCE_STAGES = frozenset({"scheduled", "in_progress", "verifying", "completed"})
 
 
 @safe
@@ -59,13 +62,15 @@ def parse(body: bytes, *, page_url: str = "") -> Snapshot:
 
 
 def from_summary(data: Any, *, page_url: str = "") -> Snapshot:
-    """Read a decoded summary; raises ParseError when it is not one."""
+    """Read a decoded summary, status, components or list body; ParseError when it is none."""
     if not isinstance(data, dict):
         raise ParseError("unexpected JSON shape")
     page = obj(data.get("page"))
     # A missing key means "unknown", not "all good": incident.io's compat layer omits things.
     has_status = isinstance(data.get("status"), dict)
     has_components = isinstance(data.get("components"), list)
+    if not has_status and not has_components and is_list(data):
+        return from_list(data, page_url=page_url)
     # An incident object also has `components`, but its `status` is a word, not an object.
     if (not has_status and not has_components) or isinstance(data.get("status"), str):
         raise ParseError("unexpected JSON shape")
@@ -74,17 +79,8 @@ def from_summary(data: Any, *, page_url: str = "") -> Snapshot:
     status = obj(data.get("status"))
     indicator = INDICATOR_LEVELS.get(word(status.get("indicator")), Level.UNKNOWN)
     components = read_components(data.get("components"))
-    incidents = tuple(
-        inc
-        for raw in objs(data.get("incidents"))[: MAX_INCIDENTS * 2]
-        if (inc := read_incident(raw, base)) is not None
-    )[:MAX_INCIDENTS]
-    maintenances = tuple(
-        m
-        for raw in objs(data.get("scheduled_maintenances"))[: MAX_MAINTENANCES * 2]
-        if (m := read_maintenance(raw, base)) is not None
-    )[:MAX_MAINTENANCES]
-
+    incidents, maintenances = read_lists(data, base)
+    incidents = tuple(settle(i, indicator, components) for i in incidents)
     # The trap: indicator "none" while an incident is open. Take the worst of everything.
     level = page_level((indicator,), components, incidents, maintenances, Level.UNKNOWN)
     extra = {}
@@ -99,6 +95,49 @@ def from_summary(data: Any, *, page_url: str = "") -> Snapshot:
         page_name=title(page.get("name"), 120),
         extra=extra,
     )
+
+
+def is_list(data: dict[str, Any]) -> bool:
+    """`/api/v2/incidents.json`, `incidents/unresolved.json` or `scheduled-maintenances/*.json`:
+    the page and one list, with neither the summary's status nor its components."""
+    lists = ("incidents", "scheduled_maintenances")
+    return isinstance(data.get("page"), dict) and any(isinstance(data.get(k), list) for k in lists)
+
+
+def from_list(data: dict[str, Any], *, page_url: str = "") -> Snapshot:
+    """Read a list body. Every unresolved incident and every maintenance that is not over is
+    in it (incidents.json also lists resolved ones: history, which counts for nothing), so a
+    list with nothing open says the page has nothing open."""
+    page = obj(data.get("page"))
+    base = web_url(page.get("url")) or web_url(page_url) or ""
+    incidents, maintenances = read_lists(data, base)
+    # Each incident carries its components with their status now; with no indicator, they are
+    # what settles a monitoring incident. They are not the page's full list, so not shown.
+    raws = objs(data.get("incidents"))[:MAX_INCIDENTS]
+    now = read_components([c for raw in raws for c in objs(raw.get("components"))[:50]])
+    incidents = tuple(settle(i, Level.UNKNOWN, now) for i in incidents)
+    return Snapshot(
+        level=page_level((), (), incidents, maintenances, Level.OPERATIONAL),
+        incidents=incidents,
+        maintenances=maintenances,
+        page_name=title(page.get("name"), 120),
+    )
+
+
+def read_lists(
+    data: dict[str, Any], base: str
+) -> tuple[tuple[Incident, ...], tuple[Maintenance, ...]]:
+    """The open incidents and the maintenances not over yet, of a summary or a list body."""
+    raw_maint = objs(data.get("scheduled_maintenances"))[: MAX_MAINTENANCES * 2]
+    raw_inc: list[dict[str, Any]] = []
+    for raw in objs(data.get("incidents"))[: MAX_INCIDENTS * 2]:
+        # Statuspage keeps maintenances as incidents with a schedule; should one turn up in an
+        # incident list, a planned window must not read as an outage.
+        scheduled = bool(raw.get("scheduled_for")) or word(raw.get("status")) in MAINTENANCE_STAGES
+        (raw_maint if scheduled else raw_inc).append(raw)
+    incidents = tuple(i for raw in raw_inc if (i := read_incident(raw, base)) is not None)
+    maintenances = tuple(m for raw in raw_maint if (m := read_maintenance(raw, base)) is not None)
+    return incidents[:MAX_INCIDENTS], maintenances[:MAX_MAINTENANCES]
 
 
 def read_components(value: Any) -> tuple[Component, ...]:
@@ -171,6 +210,24 @@ def read_incident(raw: dict[str, Any], base: str) -> Incident | None:
             (a.get("name") for a in affected),
         ),
     )
+
+
+def settle(inc: Incident, indicator: Level, components: Sequence[Component]) -> Incident:
+    """A monitoring incident read at what the page says now rather than at its `impact`.
+
+    `impact` keeps the worst the incident reached; once a fix is in and the page is watching,
+    the page's indicator and the incident's own components say how things stand. It stays at
+    least degraded: an open incident is trouble even when the indicator says "none"."""
+    if inc.stage != "monitoring":
+        return inc
+    now: list[Level] = [indicator] if indicator is not Level.UNKNOWN else []
+    parts = set(inc.components)
+    now += [c.level for c in components if c.id in parts or c.name in parts]
+    known = worst(now, default=Level.UNKNOWN)
+    if known is Level.UNKNOWN:
+        return inc
+    level = known if known.rank > Level.DEGRADED.rank else Level.DEGRADED
+    return replace(inc, level=level) if level.rank < inc.level.rank else inc
 
 
 def read_maintenance(raw: dict[str, Any], base: str) -> Maintenance | None:
