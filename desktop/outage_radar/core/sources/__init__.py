@@ -16,7 +16,16 @@ PLATFORMS: tuple[str, ...] = (
     "betterstack",
     "google",
     "feed",
+    "flashduty",
+    "cloudflare",
+    "datadog",
+    "aws",
+    "link",
 )
+# A page with no feed at all (Gemini on AI Studio, Midjourney, Mistral): listed with its links,
+# never fetched, and read as "no public status feed".
+NO_FEED = "no public status feed"
+_FLASHDUTY = re.compile(r"/status-page/\d+(/|$)")
 
 _FEED_ENDS = (".rss", ".atom", ".xml", "/feed", "/rss", "/atom")
 # incident.io's compat layer copies Statuspage's summary shape but uses ULID ids.
@@ -44,6 +53,21 @@ def guess_platform(url: str) -> str | None:
         return "instatus"  # Statuspage's own is under /api/v2/, caught above
     if path.endswith(_FEED_ENDS) or path.endswith(("/history.rss", "/history.atom")):
         return "feed"
+    return _guess_new(url, path)
+
+
+def _guess_new(url: str, path: str) -> str | None:
+    """URL shapes of the platforms added for issue 12 (Flashduty, Cloudflare v3, Datadog, AWS)."""
+    if _FLASHDUTY.search(path):  # numeric page ids; Uptime Kuma's /api/status-page/<slug> isn't
+        return "flashduty"
+    if path.endswith(("/api/v3/summary", "/api/v3/components")):
+        return "cloudflare"
+    if path.endswith(("/public/currentevents", "/public/events")):
+        return "aws"
+    # `/config.json` alone is too common a name; on Datadog's own host it is unambiguous.
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    if path.endswith("/config.json") and host.endswith(".statuspage.datadoghq.com"):
+        return "datadog"
     return None
 
 
@@ -69,6 +93,8 @@ def endpoints(platform: str, url: str) -> tuple[str, ...]:
         raise ValueError(f"unknown platform: {platform!r}")
     origin, host, path, given = _split(url)
     full = origin + path
+    if platform in _NEW_PLATFORMS:
+        return _new_endpoints(platform, origin, path, given)
     if platform == "google" or guess_platform(full) is not None:
         if platform == "incidentio" and "/proxy/" in path.lower():
             return (given, origin + "/api/v2/summary.json")
@@ -85,12 +111,37 @@ def endpoints(platform: str, url: str) -> tuple[str, ...]:
     return (full + "/history.atom",)
 
 
+_NEW_PLATFORMS = frozenset({"flashduty", "cloudflare", "datadog", "aws", "link"})
+
+
+def _new_endpoints(platform: str, origin: str, path: str, given: str) -> tuple[str, ...]:
+    full = origin + path
+    direct = guess_platform(full) is not None
+    if platform == "link":
+        return ()
+    if platform == "flashduty":
+        # The page id is in the API path only: a bare page URL can't be turned into it.
+        page = re.fullmatch(r"(.*/status-page/\d+)", path)
+        return (origin + page.group(1) + "/summary/active",) if page else (given,)
+    if platform == "cloudflare":
+        return (given,) if direct else (full + "/api/v3/summary",)
+    if platform == "datadog":
+        return (
+            (given,)
+            if direct or path.lower().endswith("/config.json")
+            else (full + "/config.json",)
+        )
+    return (given,) if direct else (origin + "/public/currentevents",)
+
+
 def parse(
     platform: str, bodies: Sequence[bytes], *, product: str | None = None, page_url: str = ""
 ) -> Snapshot:
     """Read fetched bodies (primary first, then the optional extras that arrived). Never raises."""
     if platform not in PLATFORMS:
         return Snapshot.failed("unsupported platform")
+    if platform == "link":
+        return Snapshot.failed(NO_FEED)
     if not bodies or not isinstance(bodies[0], bytes | bytearray):
         return Snapshot.failed("empty response")
     first = bytes(bodies[0])
@@ -116,9 +167,31 @@ def parse(
         from . import google
 
         return google.parse(first, product=product, page_url=page_url)
+    if platform in _NEW_PLATFORMS:
+        return _parse_new(platform, first, extras, product=product, page_url=page_url)
     from . import feed
 
     return feed.parse(first, page_url=page_url)
+
+
+def _parse_new(
+    platform: str, first: bytes, extras: list[bytes], *, product: str | None, page_url: str
+) -> Snapshot:
+    if platform == "flashduty":
+        from . import flashduty
+
+        return flashduty.parse(first, page_url=page_url)
+    if platform == "cloudflare":
+        from . import cloudflare
+
+        return cloudflare.parse(first, *extras, product=product, page_url=page_url)
+    if platform == "datadog":
+        from . import datadog
+
+        return datadog.parse(first, page_url=page_url)
+    from . import aws
+
+    return aws.parse(first, product=product, page_url=page_url)
 
 
 def sniff(body: bytes) -> str | None:
@@ -130,6 +203,8 @@ def sniff(body: bytes) -> str | None:
 
 
 def _sniff(body: bytes) -> str | None:
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):  # AWS Health answers in UTF-16
+        body = body.decode("utf-16").encode()
     head = body[:1024].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         return None
@@ -139,6 +214,8 @@ def _sniff(body: bytes) -> str | None:
     if not head.startswith((b"{", b"[")) or len(body) > 16 * 1024 * 1024:
         return None
     data = json.loads(body)
+    if (found := _sniff_new(data)) is not None:
+        return found
     if isinstance(data, list):
         first = next((x for x in data[:5] if isinstance(x, dict)), None)
         if first is not None and first.keys() & {"affected_products", "status_impact"}:
@@ -182,6 +259,35 @@ def _sniff_components(data: dict[str, object]) -> str | None:
         return None
     words = {w for c in parts[:20] if isinstance(c, dict) and isinstance(w := c.get("status"), str)}
     return "instatus" if words and words <= _INSTATUS_WORDS else None
+
+
+def _sniff_new(data: object) -> str | None:
+    """Body shapes of the platforms added for issue 12 (Flashduty, Cloudflare v3, Datadog, AWS)."""
+    if isinstance(data, list):
+        first = next((x for x in data[:5] if isinstance(x, dict)), None)
+        if (
+            first is not None
+            and len(first.keys() & {"arn", "event_log", "typeCode", "startTime"}) > 1
+        ):
+            return "aws"
+        return None
+    if not isinstance(data, dict):
+        return None
+    result = data.get("result")
+    if "success" in data and isinstance(result, dict) and "active_incidents" in result:
+        return "cloudflare"
+    inner = data.get("data") if isinstance(data.get("data"), dict) else data
+    if isinstance(inner, dict) and isinstance(inner.get("active_changes"), list):
+        return "flashduty"
+    parts = data.get("components")
+    types = (
+        {str(c.get("type")) for c in parts[:20] if isinstance(c, dict)}
+        if isinstance(parts, list)
+        else set()
+    )
+    if types & {"Component", "ComponentGroup"} and isinstance(data.get("incidents"), list):
+        return "datadog"
+    return None
 
 
 __all__ = ["PLATFORMS", "endpoints", "guess_platform", "parse", "sniff"]

@@ -95,6 +95,21 @@ def parse_time(value: Any) -> datetime | None:
         return None
 
 
+def parse_epoch(value: Any, *, millis: bool = False) -> datetime | None:
+    """Unix seconds (or milliseconds) as a number or digit string to aware UTC; None when absurd.
+
+    Flashduty and AWS Health stamp their events this way instead of ISO 8601."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value.strip()[:24] if isinstance(value, str) else value)
+        when = datetime.fromtimestamp(number / 1000 if millis else number, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    # 0 and other placeholders mean "not set"; nothing real is stamped before 2000.
+    return when if when.year >= 2000 else None
+
+
 # Caps keep one hostile or huge page from flooding the UI and the change detector.
 MAX_COMPONENTS = 200
 MAX_INCIDENTS = 50
