@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from outage_radar.core import alerts
+from outage_radar.core.announce import GROUP_WINDOW
 from outage_radar.core.catalog import Links, Service
 from outage_radar.core.fetch import Fetcher
 from outage_radar.core.model import Change, ChangeKind, Level
@@ -136,5 +137,5 @@ async def test_a_healthy_page_is_never_held_up_by_a_dripping_a_bomb_or_a_429_pag
         assert shown <= BOUND, (status, shown)
         await live.until(lambda lv=level, t=flipped: live.changed_at("good", lv, t), 3)
         alerted = (live.changed_at("good", level, flipped) or 0) - flipped
-        assert alerted <= BOUND + live.monitor.group_window + 0.5, (status, alerted)
+        assert alerted <= BOUND + GROUP_WINDOW + 0.5, (status, alerted)
     assert live.monitor.states["drip"].snapshot.error == "timed out"

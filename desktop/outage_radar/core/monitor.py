@@ -21,10 +21,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from .announce import GROUP_WINDOW, Announcer, ChangeListener, UpdateListener
 from .catalog import Service
 from .check import PageKey, page_key
 from .fetch import Fetcher
@@ -44,12 +45,8 @@ FAST_INTERVAL = 15.0
 MAX_BACKOFF = 900.0
 WALL_JUMP = 30.0
 OFFLINE_RECHECK = 4.0  # while offline, one page is tried this often (no server sees it)
-GROUP_WINDOW = 2.0  # changes within this long after the first go out together
-GROUP_HOLD = 10.0  # ... held longer while another page is confirming a change of its own
 
 Seen = dict[str, tuple[Snapshot, datetime | None]]
-UpdateListener = Callable[[Mapping[str, ServiceState]], None]
-ChangeListener = Callable[[list[Change]], None]
 
 
 class Clock(Protocol):
@@ -82,18 +79,17 @@ class Monitor:
         self.interval = max(5.0, interval)
         self.clock: Clock = clock or SystemClock()
         self.rng = rng or random.Random()
-        self.group_window = group_window
         self._watches: dict[str, Watch] = {}
         self._pages: dict[PageKey, Page] = {}
-        self._update: list[UpdateListener] = []
-        self._changes: list[ChangeListener] = []
+        self._announcer = Announcer(
+            lambda: self.states,
+            lambda: any(w.pending is not None for w in self._watches.values()),
+            group_window,
+        )
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_wall: datetime | None = None
         self._last_mono = 0.0
-        self._batch: list[Change] = []
-        self._batch_started = 0.0
-        self._flush_handle: asyncio.TimerHandle | None = None
         self._failed_once: set[str] = set()
         self.offline = False
         self.rounds = 0
@@ -108,9 +104,9 @@ class Monitor:
         self, *, update: UpdateListener | None = None, changes: ChangeListener | None = None
     ) -> None:
         if update is not None:
-            self._update.append(update)
+            self._announcer.update.append(update)
         if changes is not None:
-            self._changes.append(changes)
+            self._announcer.changes.append(changes)
 
     def set_services(self, services: Sequence[Service]) -> None:
         old = self._watches
@@ -162,9 +158,7 @@ class Monitor:
                 pass
             except Exception:
                 log.exception("the monitor ended with an error")
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
+        self._announcer.cancel()
         try:
             await self.fetcher.aclose()
         except Exception:
@@ -268,42 +262,8 @@ class Monitor:
             except Exception:
                 self._log_once("history", "writing the history failed; polling goes on")
         if self._seen() != before:
-            states = self.states
-            for listener in list(self._update):
-                self._call(listener, states)
-        self._batch.extend(changes)
-        if at_once:
-            self._flush()
-        elif changes and self._flush_handle is None:
-            loop = asyncio.get_running_loop()
-            self._batch_started = loop.time()
-            self._flush_handle = loop.call_later(self.group_window, self._flush_when_settled)
-
-    def _flush_when_settled(self) -> None:
-        """Hold the group while another page is confirming a change, up to GROUP_HOLD."""
-        self._flush_handle = None
-        loop = asyncio.get_running_loop()
-        confirming = any(w.pending is not None for w in self._watches.values())
-        if confirming and loop.time() - self._batch_started < GROUP_HOLD:
-            self._flush_handle = loop.call_later(0.5, self._flush_when_settled)
-            return
-        self._flush()
-
-    def _flush(self) -> None:
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
-        batch, self._batch = self._batch, []
-        if batch:
-            for listener in list(self._changes):
-                self._call(listener, batch)
-
-    def _call(self, listener: Callable[[Any], None], arg: object) -> None:
-        # One failing listener must not stop the polling or the other listeners.
-        try:
-            listener(arg)
-        except Exception:
-            log.exception("a monitor listener failed: %r", listener)
+            self._announcer.states_changed(at_once=at_once)
+        self._announcer.add_changes(changes, at_once=at_once)
 
     def _log_once(self, key: str, message: str) -> None:
         if key not in self._failed_once:
