@@ -8,9 +8,9 @@ from datetime import datetime
 
 from .catalog import Service
 from .model import Level, Snapshot, overall
+from .sources import NO_FEED  # what a link-only service says in place of a level or an error
 
-# What a link-only service (no public feed to poll) says in place of a level or an error.
-NO_FEED = "no public status feed"
+__all__ = ["NO_FEED", "ServiceState", "counted", "summary_level"]
 
 
 @dataclass(frozen=True, slots=True)
