@@ -16,6 +16,7 @@ import pytest
 from outage_radar.cli import output
 from outage_radar.cli.commands import exit_code
 from outage_radar.core.catalog import Service
+from outage_radar.core.failures import LINK_ONLY, Failure, Kind
 from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.state import NO_FEED
 from tests import payloads
@@ -235,18 +236,18 @@ def _polled(key: str, name: str) -> Service:
 
 
 def test_a_link_only_service_never_counts_in_the_exit_code() -> None:
-    no_feed = (_link_only(), Snapshot.failed(NO_FEED))
+    no_feed = (_link_only(), Snapshot.failed(LINK_ONLY))
     ok = (_polled("a", "Alpha"), Snapshot(Level.OPERATIONAL))
     assert exit_code([ok, no_feed]) == 0
     assert exit_code([no_feed]) == 0  # nothing was read, and nothing failed
     assert exit_code([(ok[0], Snapshot(Level.DEGRADED)), no_feed]) == 1
-    assert exit_code([(ok[0], Snapshot.failed("timed out")), no_feed]) == 3
+    assert exit_code([(ok[0], Snapshot.failed(Failure(Kind.TIMEOUT))), no_feed]) == 3
 
 
 def test_status_output_says_no_public_status_feed_never_an_error() -> None:
     results = [
         (_polled("a", "Alpha"), Snapshot(Level.OPERATIONAL)),
-        (_link_only(), Snapshot.failed(NO_FEED)),
+        (_link_only(), Snapshot.failed(LINK_ONLY)),
     ]
     doc = output.status_json(results, datetime(2026, 11, 2, tzinfo=UTC))
     polled, link = doc["services"]

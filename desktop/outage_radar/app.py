@@ -53,12 +53,13 @@ def make_preview(fetcher: Fetcher) -> Any:
     from .core import catalog as catalog_mod
     from .core import check
     from .core.catalog import CatalogError
+    from .core.failures import Failure, Kind
 
     async def preview(url: str) -> Snapshot:
         try:
             service = catalog_mod.service_from_url(url)
         except CatalogError as exc:
-            return Snapshot.failed(str(exc)[:200])
+            return Snapshot.failed(Failure(Kind.BAD_URL, str(exc)[:200]))
         service, snap = await check.check(fetcher, service)
         endpoint = service.endpoints[0] if service.endpoints else ""
         return replace(

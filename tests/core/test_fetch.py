@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from outage_radar.core.fetch import Fetcher, _retry_after
+from outage_radar.core.fetch import Fetcher, retry_after
 from tests.fakeserver import FakeServer
 
 
@@ -88,9 +88,9 @@ async def test_retry_after_is_reported_in_seconds(server: FakeServer) -> None:
 
 
 def test_retry_after_is_capped_and_garbage_ignored() -> None:
-    assert _retry_after("999999") == 3600
-    assert _retry_after("soon") is None
-    assert _retry_after("") is None
+    assert retry_after("999999") == 3600
+    assert retry_after("soon") is None
+    assert retry_after("") is None
 
 
 async def test_refused_connection() -> None:

@@ -136,7 +136,7 @@ async def test_everything_failing_for_network_reasons_is_offline(server: FakeSer
     await rig.run_for(5 * 60)
     for key in ("a", "b"):
         assert rig.level(key) is Level.UNKNOWN
-        assert rig.monitor.states[key].snapshot.error == OFFLINE
+        assert rig.monitor.states[key].snapshot.failure == OFFLINE
     assert rig.changes == []
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from outage_radar.core import alerts, mutes
 from outage_radar.core import settings as store
 from outage_radar.core.catalog import CatalogError, Service, load_file
-from outage_radar.core.fetch import MAX_RETRY_AFTER, _retry_after
+from outage_radar.core.fetch import MAX_RETRY_AFTER, retry_after
 from outage_radar.core.model import Change, ChangeKind, Level
 
 settings.register_profile(
@@ -125,5 +125,5 @@ def test_catalog_file_only_raises_catalog_error(tmp_path: Path, text: str) -> No
 @FUZZ
 @given(st.text(max_size=40) | st.from_regex(r"\s*[0-9\u00b2\u0660-\u0669]{0,12}\s*"))
 def test_retry_after_of_any_header_is_a_bounded_wait(value: str) -> None:
-    wait = _retry_after(value)
+    wait = retry_after(value)
     assert wait is None or 0 <= wait <= MAX_RETRY_AFTER

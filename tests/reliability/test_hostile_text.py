@@ -19,6 +19,7 @@ from outage_radar.cli import output
 from outage_radar.core import alerts
 from outage_radar.core.catalog import Service
 from outage_radar.core.changes import diff
+from outage_radar.core.failures import bad_payload
 from outage_radar.core.history import History
 from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.settings import Settings
@@ -142,7 +143,7 @@ def test_add_page_preview_is_plain(qtbot: QtBot) -> None:
     _, snap = hostile_state()
     text = describe(snap)
     assert_safe(text, 200)
-    assert_safe(describe(Snapshot.failed(TEXTS["control"] + TEXTS["long"])), 200)
+    assert_safe(describe(Snapshot.failed(bad_payload(TEXTS["control"] + TEXTS["long"]))), 200)
 
 
 @pytest.mark.parametrize("markup", [True, False], ids=["body-markup", "plain-server"])

@@ -9,6 +9,7 @@ import pytest
 
 from outage_radar.core import sources
 from outage_radar.core.catalog import parse_catalog
+from outage_radar.core.failures import Failure, Kind
 from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.scope import scope
 
@@ -27,7 +28,7 @@ def test_link_fetches_nothing() -> None:
 )
 def test_link_reads_as_no_feed(bodies: list[bytes]) -> None:
     snap = sources.parse("link", bodies, product="x", page_url="https://status.mistral.ai")
-    assert snap == Snapshot.failed("no public status feed")
+    assert snap == Snapshot.failed(Failure(Kind.NO_FEED))
     assert snap.level is Level.UNKNOWN and snap.error == sources.NO_FEED
     assert scope(snap, ["API"]) == snap
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from outage_radar.core import sources
+from outage_radar.core.failures import bad_payload
 from outage_radar.core.model import Level, Snapshot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
@@ -147,7 +148,7 @@ def test_parse_dispatch() -> None:
 
 
 def test_parse_failures() -> None:
-    assert sources.parse("slack", [b"{}"]) == Snapshot.failed("unsupported platform")
+    assert sources.parse("slack", [b"{}"]) == Snapshot.failed(bad_payload("unsupported platform"))
     assert sources.parse("statuspage", []).error == "empty response"
     assert sources.parse("statuspage", [json.dumps([1]).encode()]).error == "unexpected JSON shape"
     for platform in set(sources.PLATFORMS) - {"link"}:  # link has no feed to misread

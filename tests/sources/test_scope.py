@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from outage_radar.core.failures import bad_payload
 from outage_radar.core.model import Component, Incident, Level, Maintenance, Snapshot
 from outage_radar.core.scope import Found, find, loose, missing, scope
 
@@ -37,7 +38,7 @@ PAGE = Snapshot(
 def test_empty_names_or_unknown_unchanged() -> None:
     assert scope(PAGE, []) is PAGE
     assert scope(PAGE, ["  "]) is PAGE
-    unknown = Snapshot.failed("bad JSON")
+    unknown = Snapshot.failed(bad_payload("bad JSON"))
     assert scope(unknown, ["ChatGPT"]) is unknown
 
 

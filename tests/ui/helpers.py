@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from outage_radar.core.catalog import Links, Service
+from outage_radar.core.failures import Failure
 from outage_radar.core.model import Component, Incident, Level, Snapshot
 from outage_radar.core.state import ServiceState
 
@@ -53,9 +54,9 @@ def state(
     since: datetime | None = None,
     incidents: tuple[Incident, ...] = (),
     components: tuple[Component, ...] = (),
-    error: str | None = None,
+    failure: Failure | None = None,
 ) -> ServiceState:
-    snap = Snapshot(level=level, incidents=incidents, components=components, error=error)
+    snap = Snapshot(level=level, incidents=incidents, components=components, failure=failure)
     return ServiceState(CATALOG[sid], snap, since, NOW)
 
 

@@ -10,9 +10,10 @@ from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
 
 from outage_radar.core.catalog import Links, Probe, Service
+from outage_radar.core.failures import LINK_ONLY
 from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.settings import Settings
-from outage_radar.core.state import NO_FEED, ServiceState
+from outage_radar.core.state import ServiceState
 from outage_radar.ui.icon import level_icon
 from outage_radar.ui.icon_spec import IconKey, Mark
 from outage_radar.ui.status_window import StatusWindow
@@ -39,7 +40,7 @@ LOOKUP = {**CATALOG, "midjourney": MIDJOURNEY}
 
 def no_feed(service: Service = MIDJOURNEY) -> ServiceState:
     """What the monitor reports for a link-only service: never polled, never checked."""
-    return ServiceState(service, Snapshot.failed(NO_FEED))
+    return ServiceState(service, Snapshot.failed(LINK_ONLY))
 
 
 def same_icon(icon: QIcon, key: IconKey) -> bool:
@@ -79,7 +80,7 @@ def test_with_an_api_key_check_it_shows_the_check_and_is_it_just_me(
     mistral = replace(
         MIDJOURNEY, id="mistral", name="Mistral", probe=Probe("https://api.mistral.example", "k")
     )
-    snap = Snapshot.failed(NO_FEED)
+    snap = Snapshot.failed(LINK_ONLY)
     snap.extra["probe"] = "Your API key: ok · 142 ms"
     tray.render({"mistral": ServiceState(mistral, snap)}, Settings(), NOW)
     sub = submenu(tray.menu, "Mistral")

@@ -8,6 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from outage_radar.core import mutes
+from outage_radar.core.failures import Failure, Kind
 from outage_radar.core.model import Component, Incident, Level
 from outage_radar.core.settings import Settings
 from outage_radar.ui.menu import UNTIL_TOMORROW
@@ -188,7 +189,7 @@ def test_refill_reuses_the_same_menu_and_frees_old_submenus(tray: Tray, qtbot: Q
 
 
 def test_unknown_state_shows_the_reason_and_a_grey_icon(tray: Tray) -> None:
-    states = {"claude": state("claude", Level.UNKNOWN, error="timeout")}
+    states = {"claude": state("claude", Level.UNKNOWN, failure=Failure(Kind.TIMEOUT))}
     tray.render(states, Settings(), NOW)  # type: ignore[arg-type]
-    assert "Claude — unknown (timeout)" in texts(tray.menu)
+    assert "Claude — unknown (timed out)" in texts(tray.menu)
     assert tray.level is Level.UNKNOWN

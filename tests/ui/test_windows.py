@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from outage_radar import autostart
 from outage_radar.core import settings as settings_store
 from outage_radar.core.alerts import Alert
+from outage_radar.core.failures import Failure, Kind
 from outage_radar.core.history import DayUptime, IncidentRow
 from outage_radar.core.model import Component, Level, Snapshot
 from outage_radar.core.settings import Settings
@@ -126,7 +127,7 @@ async def test_add_a_status_page_detects_previews_and_adds(qtbot: QtBot, tmp_pat
 
 async def test_a_page_that_is_not_a_status_page_cannot_be_added(qtbot: QtBot) -> None:
     async def preview(url: str) -> Snapshot:
-        return Snapshot.failed("not a status page (platform not recognised)")
+        return Snapshot.failed(Failure(Kind.NOT_A_STATUS_PAGE, "platform not recognised"))
 
     window = SettingsWindow(Settings(), SERVICES, preview=preview, set_autostart=print)
     qtbot.addWidget(window)

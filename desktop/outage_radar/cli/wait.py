@@ -16,10 +16,11 @@ from typing import Any, TextIO
 
 from ..core.catalog import Service
 from ..core.check import check_all
+from ..core.failures import LINK_ONLY
 from ..core.fetch import Fetcher
 from ..core.model import Level, Snapshot
 from ..core.text import clean
-from ..core.watch import FAILS_TO_UNKNOWN, NO_FEED
+from ..core.watch import FAILS_TO_UNKNOWN
 from . import output
 from .commands import UsageError, _load_catalog
 
@@ -93,13 +94,13 @@ class Waiter:
         start = time.monotonic()
         unreadable = dict.fromkeys((s.id for s in self.services), 0)
         if any(s.link_only for s in self.services):
-            self.latest = [(s, Snapshot.failed(NO_FEED)) for s in self.services if s.link_only]
+            self.latest = [(s, Snapshot.failed(LINK_ONLY)) for s in self.services if s.link_only]
             return 3
         while True:
             self.latest = await check_all(self.services, fetcher)
             self.waited = time.monotonic() - start
             for service, snap in self.latest:
-                unreadable[service.id] = unreadable[service.id] + 1 if snap.error else 0
+                unreadable[service.id] = unreadable[service.id] + 1 if snap.failure else 0
             if all(_fine(snap) for _, snap in self.latest):
                 return 0
             if max(unreadable.values()) >= FAILS_TO_UNKNOWN:

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 
 from . import detect, sources
 from .catalog import Service
-from .fetch import Fetcher, FetchResult
+from .failures import INTERNAL, LINK_ONLY, Failure, Kind
+from .fetch import TIMED_OUT, Fetcher, FetchResult
 from .model import Snapshot
 from .scope import missing, scope
-from .watch import NO_FEED
 
 # On these platforms the later endpoints stand in for the first when it fails; they are not
 # extras to fetch every time (incident.io's /proxy JSON has all the compat summary has).
@@ -40,7 +40,7 @@ async def find_platform(fetcher: Fetcher, url: str) -> detect.Found | FetchResul
         async with asyncio.timeout(fetcher.deadline + 3):
             return await detect.detect(fetcher, url)
     except TimeoutError:
-        return FetchResult(url, error="timed out", network=True)
+        return FetchResult(url, failure=TIMED_OUT)
 
 
 def with_platform(service: Service, found: detect.Found) -> Service:
@@ -109,7 +109,7 @@ async def fetch_page(
         first = first or result
         if result.network or result.retry_after is not None:
             break
-    return [first or FetchResult("", error="no endpoint")]
+    return [first or FetchResult("", failure=Failure(Kind.INTERNAL, "no endpoint"))]
 
 
 async def check_page(
@@ -118,16 +118,16 @@ async def check_page(
     """Check services that share one page: one detection, one fetch, one read per service."""
     now = datetime.now().astimezone()
     if services[0].link_only:
-        return [(s, Snapshot.failed(NO_FEED, now)) for s in services]
+        return [(s, Snapshot.failed(LINK_ONLY, now)) for s in services]
     if services[0].platform == "auto":
         found = await find_platform(fetcher, services[0].url)
         if isinstance(found, FetchResult):
-            return [(s, Snapshot.failed(found.error or detect.NOT_FOUND, now)) for s in services]
+            return [(s, Snapshot.failed(found.failure or detect.NOT_FOUND, now)) for s in services]
         services = [with_platform(s, found) for s in services]
     first = services[0]
     results = await fetch_page(fetcher, first.platform, first.endpoints)
     if not results[0].ok:
-        return [(s, Snapshot.failed(results[0].error or "unknown error", now)) for s in services]
+        return [(s, Snapshot.failed(results[0].failure or INTERNAL, now)) for s in services]
     return [(s, read(s, results).at(now)) for s in services]
 
 

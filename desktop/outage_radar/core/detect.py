@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from . import sources
+from .failures import Failure, Kind
 from .fetch import Fetcher, FetchResult
 
 # Tried in order for a bare base URL; Statuspage's path also answers on incident.io pages.
@@ -16,7 +17,7 @@ _CANDIDATES = (
     "/feed.rss",
     "/feed.xml",
 )
-NOT_FOUND = "not a status page"
+NOT_FOUND = Failure(Kind.NOT_A_STATUS_PAGE)
 
 Found = tuple[str, tuple[str, ...]]
 
@@ -49,4 +50,4 @@ async def detect(fetcher: Fetcher, url: str) -> Found | FetchResult:
         # A found endpoint is used as is: an incident.io page without its /proxy JSON still
         # answers the Statuspage-compatible summary, which its parser reads.
         return platform, (candidate,)
-    return FetchResult(url, error=NOT_FOUND)
+    return FetchResult(url, failure=NOT_FOUND)

@@ -19,6 +19,7 @@ import httpx
 from . import check, fetch
 from .catalog import Service
 from .credentials import CredentialError
+from .failures import Failure, Kind, label
 from .fetch import Fetcher
 from .model import Level, Snapshot
 from .probes import DEADLINE, Outcome, ProbeResult, may_carry_key, run_probe, ssl_context
@@ -192,15 +193,11 @@ async def connectivity(
         try:
             async with asyncio.timeout(deadline):
                 if not await resolve(host, port):
-                    return HostCheck(url, False, False, "DNS lookup failed")
+                    return HostCheck(url, False, False, label(Failure(Kind.DNS)))
                 async with client.stream("GET", url) as response:
                     return HostCheck(url, True, True, f"HTTP {response.status_code}")
-        except (TimeoutError, httpx.TimeoutException):
-            return HostCheck(url, True, False, "timed out")
-        except httpx.HTTPError as exc:
-            return HostCheck(url, True, False, fetch._describe(exc)[0])
-        except OSError:
-            return HostCheck(url, True, False, "network error")
+        except (TimeoutError, httpx.HTTPError, OSError) as exc:
+            return HostCheck(url, True, False, label(fetch.failure_of(exc)))
 
     async with httpx.AsyncClient(
         transport=transport,

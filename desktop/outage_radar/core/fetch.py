@@ -1,16 +1,19 @@
 """The hardened HTTP fetcher: one client, a deadline, byte caps, conditional GET, Retry-After.
 
-Every failure comes back as a FetchResult with a short human reason instead of an exception:
-timeout, DNS lookup failed, connection refused, connection reset, TLS verification failed,
-too large, HTTP <code>, rate limited until HH:MM, too many redirects, redirect to <scheme>.
+Every failure comes back as a FetchResult holding a typed `Failure` instead of an exception;
+this module is the one edge where httpx and OS errors become failure kinds (`failure_of`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
+import socket
 import ssl
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -19,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from .. import __version__
+from .failures import Failure, Kind, bad_payload, label
 
 MAX_RAW = 4 << 20
 MAX_BODY = 8 << 20
@@ -26,6 +30,8 @@ DEADLINE = 12.0
 MAX_REDIRECTS = 3
 MAX_RETRY_AFTER = 3600.0
 USER_AGENT = f"OutageRadar/{__version__} (+https://github.com/outage-radar/outage-radar)"
+TIMED_OUT = Failure(Kind.TIMEOUT)
+BAD_COMPRESSION = bad_payload("bad compressed body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +40,23 @@ class FetchResult:
     body: bytes | None = None
     status: int = 0
     not_modified: bool = False
-    error: str | None = None
-    # The failure points at our own connectivity (DNS, refused, unreachable, timeout).
-    network: bool = False
+    failure: Failure | None = None
     retry_after: float | None = None
     wire_bytes: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.body is not None
+        return self.failure is None and self.body is not None
+
+    @property
+    def network(self) -> bool:
+        """The failure points at our own connectivity (DNS, refused, unreachable, timeout)."""
+        return self.failure is not None and self.failure.network
+
+    @property
+    def error(self) -> str | None:
+        """The failure in words (failures.label)."""
+        return label(self.failure) if self.failure is not None else None
 
 
 class _TooLarge(Exception):
@@ -56,7 +70,7 @@ class _Cached:
     body: bytes
 
 
-def _ssl_context() -> ssl.SSLContext:
+def ssl_context() -> ssl.SSLContext:
     """The OS trust store where truststore supports it, else the default verified context."""
     try:
         import truststore
@@ -89,7 +103,7 @@ class Fetcher:
         self.wire_bytes = 0
         self._client = httpx.AsyncClient(
             transport=transport,
-            verify=_ssl_context() if verify is None else verify,
+            verify=ssl_context() if verify is None else verify,
             trust_env=True,
             follow_redirects=False,
             timeout=httpx.Timeout(deadline, connect=min(5.0, deadline)),
@@ -120,7 +134,7 @@ class Fetcher:
                 async with asyncio.timeout(self.deadline):
                     return await self._follow(url)
             except TimeoutError:
-                return FetchResult(url, error="timed out", network=True)
+                return FetchResult(url, failure=TIMED_OUT)
 
     async def _follow(self, url: str) -> FetchResult:
         current = url
@@ -131,11 +145,11 @@ class Fetcher:
             target = urljoin(current, location)
             scheme = urlsplit(target).scheme.lower()
             if scheme not in ("http", "https"):
-                return FetchResult(url, error=f"redirect to {scheme or 'nothing'}:")
+                return FetchResult(url, failure=Failure(Kind.REDIRECT, scheme or "nothing"))
             if urlsplit(current).scheme == "https" and scheme == "http":
-                return FetchResult(url, error="redirect to insecure http")
+                return FetchResult(url, failure=Failure(Kind.REDIRECT, "http"))
             current = target
-        return FetchResult(url, error="too many redirects")
+        return FetchResult(url, failure=Failure(Kind.REDIRECT))
 
     async def _once(self, key: str, url: str) -> tuple[FetchResult, str | None]:
         headers: dict[str, str] = {}
@@ -149,36 +163,32 @@ class Fetcher:
         try:
             request = self._client.build_request("GET", url, headers=headers)
             response = await self._client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            reason, network = _describe(exc)
-            return FetchResult(key, error=reason, network=network), None
-        except (ValueError, OSError) as exc:  # malformed URL or socket trouble outside httpx
-            return FetchResult(key, error=_short(exc)), None
-        async with _closing(response):
+        except (httpx.HTTPError, ValueError, OSError) as exc:  # ValueError: a malformed URL
+            return FetchResult(key, failure=failure_of(exc)), None
+        # Closed explicitly: qasync installs no async-generator hooks to do it for us.
+        async with contextlib.aclosing(response):
             status = response.status_code
             if status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
-                    return FetchResult(key, status=status, error=f"HTTP {status}"), None
+                    return FetchResult(key, status=status, failure=_http_failure(status)), None
                 return FetchResult(key, status=status), location
             if status == 304 and cached is not None:
                 self.not_modified += 1
                 return FetchResult(key, cached.body, status, not_modified=True), None
-            if status in (429, 503) or status >= 400:
-                wait = _retry_after(response.headers.get("retry-after"))
-                return FetchResult(
-                    key, status=status, error=_http_reason(status, wait), retry_after=wait
-                ), None
+            if status >= 400:
+                wait = retry_after(response.headers.get("retry-after"))
+                failure = _http_failure(status, wait)
+                return FetchResult(key, status=status, failure=failure, retry_after=wait), None
             try:
                 raw = await self._read_raw(response)
                 body = _decode(raw, response.headers.get("content-encoding", ""), self.max_body)
             except _TooLarge:
-                return FetchResult(key, status=status, error="too large"), None
+                return FetchResult(key, status=status, failure=Failure(Kind.TOO_LARGE)), None
             except httpx.HTTPError as exc:
-                reason, network = _describe(exc)
-                return FetchResult(key, status=status, error=reason, network=network), None
+                return FetchResult(key, status=status, failure=failure_of(exc)), None
             except (zlib.error, ValueError):
-                return FetchResult(key, status=status, error="bad compressed body"), None
+                return FetchResult(key, status=status, failure=BAD_COMPRESSION), None
         self.wire_bytes += len(raw)
         etag = response.headers.get("etag")
         modified = response.headers.get("last-modified")
@@ -202,19 +212,6 @@ class Fetcher:
         return b"".join(chunks)
 
 
-class _closing:
-    """Close a streamed response explicitly: qasync installs no async-generator hooks."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.response = response
-
-    async def __aenter__(self) -> httpx.Response:
-        return self.response
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.response.aclose()
-
-
 def _decode(raw: bytes, encoding: str, limit: int) -> bytes:
     """Decompress under our own cap so a gzip bomb stops at `limit` bytes."""
     encoding = encoding.strip().lower()
@@ -232,7 +229,7 @@ def _decode(raw: bytes, encoding: str, limit: int) -> bytes:
     return out
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), capped."""
     if not value:
         return None
@@ -249,63 +246,57 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, min(when.timestamp() - time.time(), MAX_RETRY_AFTER))
 
 
-def _http_reason(status: int, wait: float | None) -> str:
+def _http_failure(status: int, wait: float | None = None) -> Failure:
+    """429, or 503 with a Retry-After, asks us to wait; any other status is the page's trouble."""
     if status == 429 or (status == 503 and wait is not None):
-        if wait is None:
-            return "rate limited"
-        until = datetime.fromtimestamp(time.time() + wait).strftime("%H:%M")
-        return f"rate limited until {until}" if status == 429 else f"unavailable until {until}"
-    if status == 404:
-        return "not found (HTTP 404)"
-    if status >= 500:
-        return f"server error (HTTP {status})"
-    return f"HTTP {status}"
+        until = datetime.fromtimestamp(time.time() + wait) if wait is not None else None
+        return Failure(Kind.RATE_LIMITED, status=status, until=until)
+    return Failure(Kind.HTTP_STATUS, status=status)
 
 
-def _describe(exc: httpx.HTTPError) -> tuple[str, bool]:
-    """A short reason for an httpx error, and whether it suggests we are offline."""
-    text = _chain_text(exc)
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out", True
+def failure_of(exc: BaseException) -> Failure:
+    """The failure kind of an httpx, socket or URL error: the one place they are translated.
+
+    Read from the exception types down the chain of causes (anyio hides the errno a few
+    levels below httpx, and wraps several failed attempts in an exception group)."""
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return TIMED_OUT
     if isinstance(exc, httpx.ConnectError):
-        if "certificate" in text or "ssl" in text or "tls" in text:
-            return "TLS verification failed", False
-        if (
-            "name or service" in text
-            or "nodename" in text
-            or "getaddrinfo" in text
-            or ("temporary failure in name resolution" in text)
-        ):
-            return "DNS lookup failed", True
-        if "refused" in text:
-            return "connection refused", True
-        if "unreachable" in text:
-            return "network unreachable", True
-        return "cannot connect", True
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return "bad URL", False
+        return _connect_failure(list(_causes(exc)))
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | ValueError):
+        return Failure(Kind.BAD_URL)
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return "connection reset", True
+        return Failure(Kind.RESET)
     if isinstance(exc, httpx.TooManyRedirects):
-        return "too many redirects", False
+        return Failure(Kind.REDIRECT)
     if isinstance(exc, httpx.DecodingError):
-        return "bad compressed body", False
-    return "network error", True
+        return BAD_COMPRESSION
+    return Failure(Kind.NETWORK)
 
 
-def _chain_text(exc: BaseException) -> str:
-    """The messages of an exception and its causes: anyio hides the errno a few levels down."""
-    parts = []
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            break
-        if isinstance(seen, ConnectionRefusedError):
-            parts.append("refused")
-        parts.append(str(seen).lower())
-        seen = seen.__cause__ or seen.__context__
-    return " ".join(parts)
+def _connect_failure(causes: list[BaseException]) -> Failure:
+    def seen(*types: type[BaseException]) -> bool:
+        return any(isinstance(c, types) for c in causes)
+
+    if seen(ssl.SSLError):
+        return Failure(Kind.TLS)
+    if seen(socket.gaierror):
+        return Failure(Kind.DNS)
+    if seen(ConnectionRefusedError):
+        return Failure(Kind.REFUSED)
+    unreachable = (errno.ENETUNREACH, errno.EHOSTUNREACH)
+    if any(isinstance(c, OSError) and c.errno in unreachable for c in causes):
+        return Failure(Kind.UNREACHABLE)
+    return Failure(Kind.CONNECT)
 
 
-def _short(exc: Exception) -> str:
-    return "bad URL" if isinstance(exc, ValueError) else "network error"
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, its causes and contexts, and the members of exception groups, bounded."""
+    todo, seen = [exc], 0
+    while todo and seen < 32:
+        current = todo.pop()
+        seen += 1
+        yield current
+        todo += [c for c in (current.__cause__, current.__context__) if c is not None]
+        if isinstance(current, BaseExceptionGroup):
+            todo += list(current.exceptions)[:8]

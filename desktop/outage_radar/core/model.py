@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from .failures import Failure, label
+
 
 class Level(enum.Enum):
     """How healthy a service or component is; `unknown` sits outside the order."""
@@ -104,14 +106,14 @@ class Maintenance:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """One service at one moment; `error` says why the level is unknown."""
+    """One service at one moment; `failure` says why the level is unknown."""
 
     level: Level
     components: tuple[Component, ...] = ()
     incidents: tuple[Incident, ...] = ()
     maintenances: tuple[Maintenance, ...] = ()
     fetched_at: datetime | None = None
-    error: str | None = None
+    failure: Failure | None = None
     page_name: str = ""
     # Shown beside the level when the reading needs a caveat, e.g. a renamed part that made
     # the service fall back to the whole page's level.
@@ -119,8 +121,13 @@ class Snapshot:
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def failed(cls, reason: str, at: datetime | None = None) -> Snapshot:
-        return cls(level=Level.UNKNOWN, error=reason, fetched_at=at)
+    def failed(cls, failure: Failure, at: datetime | None = None) -> Snapshot:
+        return cls(level=Level.UNKNOWN, failure=failure, fetched_at=at)
+
+    @property
+    def error(self) -> str | None:
+        """The failure in words (failures.label), or None when the read succeeded."""
+        return label(self.failure) if self.failure is not None else None
 
     def at(self, when: datetime) -> Snapshot:
         return replace(self, fetched_at=when)

@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Protocol
 from .announce import GROUP_WINDOW, Announcer, ChangeListener, UpdateListener
 from .catalog import Service
 from .check import PageKey, page_key
+from .failures import INTERNAL, LINK_ONLY, OFFLINE
 from .fetch import Fetcher
 from .model import Change, Level, Snapshot
-from .monitor_page import OFFLINE, Page, backoff, pages_for
+from .monitor_page import Page, backoff, pages_for
 from .state import ServiceState
-from .watch import FAILS_TO_UNKNOWN, NO_FEED, Watch
+from .watch import FAILS_TO_UNKNOWN, Watch
 
 if TYPE_CHECKING:
     from .history import History
@@ -119,7 +120,7 @@ class Monitor:
             elif service.platform != "auto" and watch.service != service:
                 watch.service, watch.parsed = service, None  # e.g. its parts were renamed
             if service.link_only:
-                watch.shown = Snapshot.failed(NO_FEED)  # listed with its links, never polled
+                watch.shown = Snapshot.failed(LINK_ONLY)  # listed with its links, never polled
             else:
                 keyed.append((page_key(service), watch))
             fresh[service.id] = watch
@@ -209,7 +210,7 @@ class Monitor:
             # A bug tripped by one page (a parser, a header) must not end the polling of all.
             log.exception("checking %s failed", page.url)
             page.forget()  # its parses describe an older body: a 304 must not bring them back
-            page.failed("internal error", network=False, retry_after=None, monitor=self)
+            page.failed(INTERNAL, retry_after=None, monitor=self)
             return []
 
     def saved_level(self, service_id: str) -> tuple[Level, datetime] | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import check
 from .check import PageKey
+from .failures import INTERNAL, Failure, bad_payload
 from .fetch import FetchResult
 from .model import Change, Level, Snapshot
 from .watch import Watch
@@ -16,7 +17,7 @@ from .watch import Watch
 if TYPE_CHECKING:
     from .monitor import Monitor
 
-OFFLINE = "offline (no network)"
+UNREADABLE = bad_payload("unreadable")
 
 
 def backoff(failures: int, interval: float, fast: float, cap: float) -> float:
@@ -69,7 +70,7 @@ class Page:
             if snap.level is Level.UNKNOWN:
                 # An unreadable page counts as a failure too, or a page stuck on HTML or bad
                 # JSON would show its last state forever.
-                watch.failed(snap.error or "unreadable", False, now, snap)
+                watch.failed(snap.failure or UNREADABLE, now, snap)
                 unreadable += 1
                 continue
             changes += watch.confirm(snap, now, monitor.saved_level)
@@ -93,19 +94,17 @@ class Page:
         return snap
 
     def _fetch_failed(self, result: FetchResult, monitor: Monitor) -> list[Change]:
-        self.failed(result.error or "unknown error", result.network, result.retry_after, monitor)
+        self.failed(result.failure or INTERNAL, result.retry_after, monitor)
         return []
 
-    def failed(
-        self, reason: str, network: bool, retry_after: float | None, monitor: Monitor
-    ) -> None:
+    def failed(self, failure: Failure, retry_after: float | None, monitor: Monitor) -> None:
         """A poll that read nothing: every service on the page counts one failure."""
         now, mono = monitor.clock.now(), monitor.clock.monotonic()
         self.failures += 1
-        self.network_failure = network
+        self.network_failure = failure.network
         for watch in self.watches:
             watch.checked_at = now
-            watch.failed(reason, network, now, None)
+            watch.failed(failure, now, None)
         self.not_before = mono + (retry_after or 0.0)
         monitor.schedule(self, mono, failed=True)
 

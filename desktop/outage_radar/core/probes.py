@@ -22,6 +22,7 @@ import httpx
 
 from . import fetch
 from .catalog import Probe
+from .failures import label
 
 DEADLINE = 10.0
 PEEK = 64 << 10  # enough to see whether a 2xx body is JSON; the rest is never read
@@ -101,7 +102,7 @@ def auth_headers(probe: Probe, secret: str) -> dict[str, str]:
 @functools.cache
 def ssl_context() -> ssl.SSLContext:
     """The OS trust store (as the status fetcher uses), built once per process."""
-    return fetch._ssl_context()
+    return fetch.ssl_context()
 
 
 def _origin(base: str, location: str) -> str:
@@ -175,12 +176,13 @@ async def run_probe(
             service, Outcome.TIMEOUT, checked_at, detail=f"no answer in {deadline:g} s"
         )
     except httpx.HTTPError as exc:
-        reason, _ = fetch._describe(exc)
+        reason = label(fetch.failure_of(exc))
         if latency is not None:  # the connection broke while we peeked at the body
             return ProbeResult(service, Outcome.BAD_RESPONSE, checked_at, latency, detail=reason)
         return ProbeResult(service, Outcome.UNREACHABLE, checked_at, detail=reason)
-    except OSError:
-        return ProbeResult(service, Outcome.UNREACHABLE, checked_at, detail="network error")
+    except OSError as exc:
+        detail = label(fetch.failure_of(exc))
+        return ProbeResult(service, Outcome.UNREACHABLE, checked_at, detail=detail)
     outcome, detail = classify(response.status_code, ctype, head)
     if outcome is Outcome.REDIRECTED:
         detail = f"to {_origin(probe.url, response.headers.get('location', ''))}; not followed"

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .failures import bad_payload
 from .model import Component, Level, Snapshot, worst
 
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -98,6 +99,6 @@ def scope(snapshot: Snapshot, names: Sequence[str], *, host: str = "") -> Snapsh
         components=kept,
         incidents=incidents,
         maintenances=maintenances,
-        error=None if level is not Level.UNKNOWN else f"no status for: {label}",
+        failure=None if level is not Level.UNKNOWN else bad_payload(f"no status for: {label}"),
         note=_note(host, gone, whole=False) if gone else snapshot.note,
     )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .catalog import Service
+from .failures import NO_FEED  # what a link-only service says in place of a level or an error
 from .model import Level, Snapshot, overall
-from .sources import NO_FEED  # what a link-only service says in place of a level or an error
 
 __all__ = ["NO_FEED", "ServiceState", "counted", "summary_level"]
 

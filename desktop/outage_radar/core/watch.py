@@ -12,13 +12,13 @@ from datetime import datetime
 
 from .catalog import Service
 from .changes import diff, signature
+from .failures import NOT_CHECKED, Failure
 from .model import Change, Level, Snapshot
-from .state import NO_FEED, ServiceState
+from .state import ServiceState
 
-__all__ = ["FAILS_TO_UNKNOWN", "NO_FEED", "NOT_CHECKED", "Watch"]
+__all__ = ["FAILS_TO_UNKNOWN", "Watch"]
 
 FAILS_TO_UNKNOWN = 2
-NOT_CHECKED = "not checked yet"
 
 SavedLevel = Callable[[str], tuple[Level, datetime] | None]
 
@@ -40,13 +40,13 @@ class Watch:
     def state(self) -> ServiceState:
         return ServiceState(self.service, self.shown, self.since, self.checked_at)
 
-    def failed(self, reason: str, network: bool, now: datetime, parsed: Snapshot | None) -> None:
+    def failed(self, failure: Failure, now: datetime, parsed: Snapshot | None) -> None:
         """One failed read: nothing changes until FAILS_TO_UNKNOWN of them in a row."""
         self.failures += 1
-        self.network_failure = network
+        self.network_failure = failure.network
         self.pending = None
         if self.failures >= FAILS_TO_UNKNOWN or self.baseline is None:
-            self.shown = parsed or Snapshot.failed(reason, now)
+            self.shown = parsed or Snapshot.failed(failure, now)
 
     def confirm(self, snap: Snapshot, now: datetime, saved: SavedLevel) -> list[Change]:
         """A good read: the changes it confirms (a new state must be read twice in a row)."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from ..core.failures import Failure, Kind
 from ..core.links import safe_url
 from ..core.model import Level, Snapshot
 from ..core.settings import CustomPage
@@ -119,9 +120,9 @@ class AddPageBox(QGroupBox):
             async with asyncio.timeout(PREVIEW_TIMEOUT):
                 snapshot = await self.preview_fn(url)
         except TimeoutError:
-            snapshot = Snapshot.failed("no answer in time")
+            snapshot = Snapshot.failed(Failure(Kind.TIMEOUT, "no answer in time"))
         except Exception as exc:  # the preview must never take the window down
-            snapshot = Snapshot.failed(exc.__class__.__name__)
+            snapshot = Snapshot.failed(Failure(Kind.INTERNAL, exc.__class__.__name__))
         finally:
             self.check.setEnabled(True)
         self.result.setText(describe(snapshot))

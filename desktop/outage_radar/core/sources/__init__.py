@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from ..failures import LINK_ONLY, NO_FEED, bad_payload
 from ..model import Snapshot
 
 PLATFORMS: tuple[str, ...] = (
@@ -22,9 +23,8 @@ PLATFORMS: tuple[str, ...] = (
     "aws",
     "link",
 )
-# A page with no feed at all (Gemini on AI Studio, Midjourney, Mistral): listed with its links,
-# never fetched, and read as "no public status feed".
-NO_FEED = "no public status feed"
+# A page with no feed at all (Gemini on AI Studio, Midjourney, Mistral) is listed with its
+# links, never fetched, and read as NO_FEED ("no public status feed").
 _FLASHDUTY = re.compile(r"/status-page/\d+(/|$)")
 
 _FEED_ENDS = (".rss", ".atom", ".xml", "/feed", "/rss", "/atom")
@@ -139,11 +139,11 @@ def parse(
 ) -> Snapshot:
     """Read fetched bodies (primary first, then the optional extras that arrived). Never raises."""
     if platform not in PLATFORMS:
-        return Snapshot.failed("unsupported platform")
+        return Snapshot.failed(bad_payload("unsupported platform"))
     if platform == "link":
-        return Snapshot.failed(NO_FEED)
+        return Snapshot.failed(LINK_ONLY)
     if not bodies or not isinstance(bodies[0], bytes | bytearray):
-        return Snapshot.failed("empty response")
+        return Snapshot.failed(bad_payload("empty response"))
     first = bytes(bodies[0])
     extras = [bytes(b) for b in bodies[1:] if isinstance(b, bytes | bytearray)]
     # Each parser is imported on first use: a user watching Statuspage pages loads no other.
@@ -290,4 +290,4 @@ def _sniff_new(data: object) -> str | None:
     return None
 
 
-__all__ = ["PLATFORMS", "endpoints", "guess_platform", "parse", "sniff"]
+__all__ = ["NO_FEED", "PLATFORMS", "endpoints", "guess_platform", "parse", "sniff"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..failures import Kind
 from ..model import Component, Incident, Level, Snapshot, worst
 from .common import (
     MAX_COMPONENTS,
     MAX_INCIDENTS,
+    NOT_HTML,
     ParseError,
     body,
     ident,
@@ -56,7 +58,7 @@ def decode(raw: bytes) -> str:
 @safe
 def parse(primary: bytes, *, product: str | None = None, page_url: str = "") -> Snapshot:
     if len(primary) > MAX_BYTES:
-        raise ParseError("response too large")
+        raise ParseError("response too large", Kind.TOO_LARGE)
     try:
         raw_text = decode(primary).strip()
     except UnicodeDecodeError as exc:
@@ -64,7 +66,7 @@ def parse(primary: bytes, *, product: str | None = None, page_url: str = "") -> 
     if not raw_text:
         raise ParseError("empty response")
     if raw_text.startswith("<"):
-        raise ParseError("not a status page (HTML)")
+        raise ParseError(NOT_HTML, Kind.NOT_A_STATUS_PAGE)
     try:
         data = json.loads(raw_text)
     except ValueError as exc:

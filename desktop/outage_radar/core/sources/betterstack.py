@@ -15,6 +15,7 @@ from .common import (
     load_json,
     obj,
     objs,
+    page_snapshot,
     parse_time,
     refs,
     safe,
@@ -113,13 +114,12 @@ def parse(primary: bytes) -> Snapshot:
     level = STATE_LEVELS.get(word(attrs.get("aggregate_state")), Level.UNKNOWN)
     if level is Level.UNKNOWN:  # no page verdict: fall back to what the resources say
         level = worst([c.level for c in components], default=Level.UNKNOWN)
-    return Snapshot(
-        level=level,
-        components=tuple(components),
-        incidents=tuple(incidents),
-        maintenances=tuple(maintenances),
-        error=None if level is not Level.UNKNOWN else "no status information on page",
-        page_name=title(attrs.get("company_name"), 120),
+    return page_snapshot(
+        level,
+        components,
+        incidents,
+        maintenances,
+        title(attrs.get("company_name"), 120),
     )
 
 

@@ -19,6 +19,7 @@ from .common import (
     obj,
     objs,
     page_level,
+    page_snapshot,
     parse_time,
     refs,
     safe,
@@ -107,13 +108,8 @@ def parse(
     page = (said,) if said is not Level.UNKNOWN else ()
     default = Level.OPERATIONAL if components else Level.UNKNOWN
     level = page_level(page, components, incidents, maintenances, default)
-    return Snapshot(
-        level=level,
-        components=components,
-        incidents=incidents,
-        maintenances=maintenances,
-        error=None if level is not Level.UNKNOWN else "no status information on page",
-        page_name=title(obj(result.get("page")).get("name"), 120),
+    return page_snapshot(
+        level, components, incidents, maintenances, title(obj(result.get("page")).get("name"), 120)
     )
 
 

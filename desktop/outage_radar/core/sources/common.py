@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any, ParamSpec
 from urllib.parse import urlsplit
 
+from ..failures import Failure, Kind
 from ..model import Component, Incident, Level, Maintenance, Snapshot, worst
 from ..text import clean, strip_html
 
@@ -18,24 +19,51 @@ P = ParamSpec("P")
 
 
 class ParseError(Exception):
-    """The body is not the status payload we expected; the message is the short reason."""
+    """The body is not the status payload we expected; `failure` says how (a bad payload by
+    default, the detail being the short reason)."""
+
+    def __init__(self, detail: str, kind: Kind = Kind.BAD_PAYLOAD) -> None:
+        super().__init__(detail)
+        self.failure = Failure(kind, detail)
+
+
+NOT_HTML = "HTML"  # the detail of a page that answers with a web page instead of its feed
+NO_STATUS = Failure(Kind.BAD_PAYLOAD, "no status information on page")
 
 
 def safe(fn: Callable[P, Snapshot]) -> Callable[P, Snapshot]:
-    """Turn any failure of a parser into an unknown snapshot with a short reason."""
+    """Turn any failure of a parser into an unknown snapshot with a typed failure."""
 
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Snapshot:
         try:
             return fn(*args, **kwargs)
         except ParseError as exc:
-            return Snapshot.failed(str(exc))
+            return Snapshot.failed(exc.failure)
         except RecursionError:
-            return Snapshot.failed("payload too deeply nested")
+            return Snapshot.failed(Failure(Kind.BAD_PAYLOAD, "payload too deeply nested"))
         except Exception:  # a hostile payload must never take the app down
-            return Snapshot.failed("not a status page")
+            return Snapshot.failed(Failure(Kind.NOT_A_STATUS_PAGE))
 
     return wrapper
+
+
+def page_snapshot(
+    level: Level,
+    components: Sequence[Component] = (),
+    incidents: Sequence[Incident] = (),
+    maintenances: Sequence[Maintenance] = (),
+    page_name: str = "",
+) -> Snapshot:
+    """A parsed page; a page whose level could not be told says there was nothing to read."""
+    return Snapshot(
+        level=level,
+        components=tuple(components),
+        incidents=tuple(incidents),
+        maintenances=tuple(maintenances),
+        failure=None if level is not Level.UNKNOWN else NO_STATUS,
+        page_name=page_name,
+    )
 
 
 def load_json(body: bytes) -> Any:
@@ -43,7 +71,7 @@ def load_json(body: bytes) -> Any:
         raise ParseError("empty response")
     head = body.lstrip()[:1]
     if head == b"<":
-        raise ParseError("not a status page (HTML)")
+        raise ParseError(NOT_HTML, Kind.NOT_A_STATUS_PAGE)
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:

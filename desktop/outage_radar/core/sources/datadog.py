@@ -15,6 +15,7 @@ from .common import (
     load_json,
     objs,
     page_level,
+    page_snapshot,
     parse_time,
     refs,
     safe,
@@ -57,14 +58,7 @@ def parse(primary: bytes, *, page_url: str = "") -> Snapshot:
     # The document is the whole page: with its parts or its incident list present and nothing
     # wrong in them, the page is all clear.
     level = page_level((), components, incidents, maintenances, Level.OPERATIONAL)
-    return Snapshot(
-        level=level,
-        components=components,
-        incidents=incidents,
-        maintenances=maintenances,
-        error=None if level is not Level.UNKNOWN else "no status information on page",
-        page_name=title(data.get("name"), 120),
-    )
+    return page_snapshot(level, components, incidents, maintenances, title(data.get("name"), 120))
 
 
 def _components(raw: Any) -> tuple[Component, ...]:

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ..failures import Kind
 from ..model import Incident, Level, Maintenance, Snapshot, worst
 from ..text import clean, strip_html
 from .common import (
     MAX_INCIDENTS,
     MAX_MAINTENANCES,
+    NOT_HTML,
     ParseError,
     ident,
     join_url,
@@ -102,19 +104,19 @@ def parse(primary: bytes, *, now: datetime | None = None, page_url: str = "") ->
     if not head:
         raise ParseError("empty response")
     if head.startswith((b"<!doctype html", b"<html")):
-        raise ParseError("not a status page (HTML)")
+        raise ParseError(NOT_HTML, Kind.NOT_A_STATUS_PAGE)
     if len(primary) > MAX_BYTES:
-        raise ParseError("response too large")
+        raise ParseError("response too large", Kind.TOO_LARGE)
     # Status feeds never declare entities; refusing them sidesteps entity-expansion bombs.
     if b"<!entity" in primary[:65536].lower():
-        raise ParseError("not a status page (XML entities)")
+        raise ParseError("XML entities", Kind.NOT_A_STATUS_PAGE)
     import feedparser  # imported on first use: it costs ~20 ms at start for pages without feeds
 
     # A stream, never bytes: feedparser.parse() treats a string it can open as a file path.
     parsed = feedparser.parse(io.BytesIO(primary), sanitize_html=False, resolve_relative_uris=False)
     entries = [e for e in dict.get(parsed, "entries", [])[:MAX_ENTRIES] if isinstance(e, dict)]
     if not dict.get(parsed, "version") and not entries:
-        raise ParseError("not a status page")
+        raise ParseError("", Kind.NOT_A_STATUS_PAGE)
     now = now or datetime.now(UTC)
     if now.tzinfo is None:  # a naive clock reading is taken as UTC, like feed times
         now = now.replace(tzinfo=UTC)

@@ -17,6 +17,7 @@ from .common import (
     obj,
     objs,
     page_level,
+    page_snapshot,
     parse_time,
     safe,
     text,
@@ -75,14 +76,7 @@ def parse(primary: bytes, *extras: bytes) -> Snapshot:
 
     said = PAGE_LEVELS.get(_key(page.get("status")), Level.UNKNOWN)
     level = page_level((said,), components, incidents, maintenances, Level.UNKNOWN)
-    return Snapshot(
-        level=level,
-        components=components,
-        incidents=incidents,
-        maintenances=maintenances,
-        error=None if level is not Level.UNKNOWN else "no status information on page",
-        page_name=title(page.get("name"), 120),
-    )
+    return page_snapshot(level, components, incidents, maintenances, title(page.get("name"), 120))
 
 
 def _from_components(data: dict[str, Any]) -> Snapshot:
@@ -90,11 +84,7 @@ def _from_components(data: dict[str, Any]) -> Snapshot:
     so the page reads as the worst of them, and unknown when none has a status we know."""
     components = _components(objs(data.get("components")))
     level = page_level((), components, (), (), Level.UNKNOWN)
-    return Snapshot(
-        level=level,
-        components=components,
-        error=None if level is not Level.UNKNOWN else "no status information on page",
-    )
+    return page_snapshot(level, components)
 
 
 def _components(raw: list[dict[str, Any]]) -> tuple[Component, ...]:

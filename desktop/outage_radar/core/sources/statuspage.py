@@ -11,6 +11,7 @@ from .common import (
     MAX_COMPONENTS,
     MAX_INCIDENTS,
     MAX_MAINTENANCES,
+    NO_STATUS,
     ParseError,
     arr,
     body,
@@ -91,7 +92,7 @@ def from_summary(data: Any, *, page_url: str = "") -> Snapshot:
         components=components,
         incidents=incidents,
         maintenances=maintenances,
-        error=None if level is not Level.UNKNOWN else "no status information on page",
+        failure=None if level is not Level.UNKNOWN else NO_STATUS,
         page_name=title(page.get("name"), 120),
         extra=extra,
     )
