@@ -13,6 +13,7 @@ from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.probes import Outcome, ProbeResult
 from outage_radar.core.settings import Settings
 from outage_radar.core.state import ServiceState
+from outage_radar.ui.labels import lead_line, lead_text, probe_line
 
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=timezone(timedelta(hours=1)))
 NAME = "OpenAI API"
@@ -67,7 +68,7 @@ def test_the_lead_is_recorded_in_the_history_when_the_page_confirms(tmp_path: Pa
     confirmed = T0 + timedelta(minutes=19)
     assert ew.on_page("openai-api", NAME, Level.OPERATIONAL, T0) is None
     lead = ew.on_page("openai-api", NAME, Level.PARTIAL_OUTAGE, confirmed)
-    assert lead is not None and lead.minutes == 9 and lead.text == "you knew 9 min earlier"
+    assert lead is not None and lead.minutes == 9 and lead_text(lead) == "you knew 9 min earlier"
     assert "3 timeouts" in lead.detail and "partial outage" in lead.detail
     assert ew.on_page("openai-api", NAME, Level.MAJOR_OUTAGE, confirmed) is None  # once
     history = History(tmp_path / "h.sqlite3")
@@ -115,23 +116,14 @@ def test_menu_lines_show_latency_trend_and_lead() -> None:
     lead = ew.on_page("openai-api", NAME, Level.MAJOR_OUTAGE, since)
     assert lead is not None
     shown = decorate(states, lambda key: recent, {"openai-api": lead})["openai-api"]
-    extra = shown.snapshot.extra
-    assert extra["probe"] == "Your API key: timeout · ▁█×"
-    assert extra["lead"] == "You knew 4 min earlier than the status page"
+    assert probe_line(shown) == "Your API key: timeout · ▁█×"
+    assert lead_line(shown) == "You knew 4 min earlier than the status page"
     # Once the page is fine again (or for a later incident), the old lead is not shown.
     later = {"openai-api": ServiceState(service, Snapshot(Level.OPERATIONAL), since)}
-    assert (
-        "lead"
-        not in decorate(later, lambda key: [], {"openai-api": lead})["openai-api"].snapshot.extra
-    )
+    assert not lead_line(decorate(later, lambda key: [], {"openai-api": lead})["openai-api"])
     again = {"openai-api": ServiceState(service, Snapshot(Level.DEGRADED), since + timedelta(1))}
-    assert (
-        "lead"
-        not in decorate(again, lambda key: [], {"openai-api": lead})["openai-api"].snapshot.extra
-    )
+    assert not lead_line(decorate(again, lambda key: [], {"openai-api": lead})["openai-api"])
     # A keyring that stops working replaces the line; someone without keys sees nothing.
-    assert (
-        "probe" not in decorate(states, lambda key: [], {}, "locked")["openai-api"].snapshot.extra
-    )
+    assert not probe_line(decorate(states, lambda key: [], {}, "locked")["openai-api"])
     missing = decorate(states, lambda key: recent, {}, problem="locked")["openai-api"]
-    assert "keyring cannot be read" in missing.snapshot.extra["probe"]
+    assert "keyring cannot be read" in probe_line(missing)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .core.model import Level, Snapshot
+from .core.model import Level
 
 if TYPE_CHECKING:
     import asyncio
@@ -50,23 +49,9 @@ def resolve_services(settings: Settings, builtin: Catalog) -> list[Service]:
 
 def make_preview(fetcher: Fetcher) -> Any:
     """The settings window's 'Check' button: detect and read one pasted status page URL."""
-    from .core import catalog as catalog_mod
     from .core import check
-    from .core.catalog import CatalogError
-    from .core.failures import Failure, Kind
 
-    async def preview(url: str) -> Snapshot:
-        try:
-            service = catalog_mod.service_from_url(url)
-        except CatalogError as exc:
-            return Snapshot.failed(Failure(Kind.BAD_URL, str(exc)[:200]))
-        service, snap = await check.check(fetcher, service)
-        endpoint = service.endpoints[0] if service.endpoints else ""
-        return replace(
-            snap, extra={**snap.extra, "platform": service.platform, "endpoint": endpoint}
-        )
-
-    return preview
+    return partial(check.preview, fetcher)
 
 
 def make_diagnose(fetcher: Fetcher, credentials: Credentials, ctl: Controller) -> Any:

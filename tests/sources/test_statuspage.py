@@ -66,7 +66,7 @@ def test_outage_page() -> None:
     snap = statuspage.parse(load("statuspage_summary_outage.json"))
     assert snap.level is Level.MAJOR_OUTAGE
     assert snap.page_name == "Widget Cloud"  # bidi override stripped
-    assert snap.extra["description"] == "Partial System Outage"
+    assert snap.description == "Partial System Outage"
     levels = {c.name: (c.level, c.group) for c in snap.components}
     assert levels == {
         "API": (Level.MAJOR_OUTAGE, "Core"),

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from outage_radar.core.catalog import Links, Probe, Service
 from outage_radar.core.failures import LINK_ONLY
 from outage_radar.core.model import Level, Snapshot
+from outage_radar.core.probes import Outcome, ProbeResult
 from outage_radar.core.settings import Settings
 from outage_radar.core.state import ServiceState
 from outage_radar.ui.icon import level_icon
@@ -80,14 +81,14 @@ def test_with_an_api_key_check_it_shows_the_check_and_is_it_just_me(
     mistral = replace(
         MIDJOURNEY, id="mistral", name="Mistral", probe=Probe("https://api.mistral.example", "k")
     )
-    snap = Snapshot.failed(LINK_ONLY)
-    snap.extra["probe"] = "Your API key: ok · 142 ms"
-    tray.render({"mistral": ServiceState(mistral, snap)}, Settings(), NOW)
+    checked = (ProbeResult("mistral", Outcome.OK, NOW, 142),)
+    state = ServiceState(mistral, Snapshot.failed(LINK_ONLY), probes=checked)
+    tray.render({"mistral": state}, Settings(), NOW)
     sub = submenu(tray.menu, "Mistral")
     assert texts(sub)[:4] == [
         "No public status feed: see the provider's pages",
         "Open status page",
-        "Your API key: ok · 142 ms",
+        "Your API key: ok · 142 ms · ▅",
         "Is it just me?",
     ]
     with qtbot.waitSignal(tray.doctor_requested) as asked:

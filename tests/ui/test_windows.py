@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from outage_radar import autostart
 from outage_radar.core import settings as settings_store
 from outage_radar.core.alerts import Alert
+from outage_radar.core.check import PagePreview
 from outage_radar.core.failures import Failure, Kind
 from outage_radar.core.history import DayUptime, IncidentRow
 from outage_radar.core.model import Component, Level, Snapshot
@@ -92,15 +93,11 @@ def test_settings_has_an_api_keys_section_and_a_15_minute_cap(qtbot: QtBot) -> N
 async def test_add_a_status_page_detects_previews_and_adds(qtbot: QtBot, tmp_path: Path) -> None:
     seen: list[str] = []
 
-    async def preview(url: str) -> Snapshot:
+    async def preview(url: str) -> PagePreview:
         seen.append(url)
         comps = (Component("1", "API", Level.OPERATIONAL),)
-        return Snapshot(
-            Level.OPERATIONAL,
-            comps,
-            page_name="Acme <b>Status</b>",
-            extra={"platform": "statuspage"},
-        )
+        found = Snapshot(Level.OPERATIONAL, comps, page_name="Acme <b>Status</b>")
+        return PagePreview(found, platform="statuspage")
 
     window = SettingsWindow(
         Settings(), SERVICES, preview=preview, path=tmp_path / "s.toml", set_autostart=print
@@ -126,8 +123,10 @@ async def test_add_a_status_page_detects_previews_and_adds(qtbot: QtBot, tmp_pat
 
 
 async def test_a_page_that_is_not_a_status_page_cannot_be_added(qtbot: QtBot) -> None:
-    async def preview(url: str) -> Snapshot:
-        return Snapshot.failed(Failure(Kind.NOT_A_STATUS_PAGE, "platform not recognised"))
+    async def preview(url: str) -> PagePreview:
+        return PagePreview(
+            Snapshot.failed(Failure(Kind.NOT_A_STATUS_PAGE, "platform not recognised"))
+        )
 
     window = SettingsWindow(Settings(), SERVICES, preview=preview, set_autostart=print)
     qtbot.addWidget(window)

@@ -171,14 +171,12 @@ def decide(
             c.service for c in changes if c.is_recovery and c.service in settings.recover_once
         )
     )
-    silenced = mutes.paused_until(settings, now) is not None or mutes.in_quiet_hours(settings, now)
     kept = [
         c
         for c in changes
         if c.service in fired
         or (
-            not silenced
-            and not mutes.is_muted(settings, c.service, now)
+            not mutes.silenced(settings, c.service, now)
             and _wanted(c, settings, states.get(c.service))
         )
     ]

@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from . import detect, sources
-from .catalog import Service
+from .catalog import CatalogError, Service, service_from_url
 from .failures import INTERNAL, LINK_ONLY, Failure, Kind
 from .fetch import TIMED_OUT, Fetcher, FetchResult
 from .model import Snapshot
@@ -134,6 +134,26 @@ async def check_page(
 async def check(fetcher: Fetcher, service: Service) -> tuple[Service, Snapshot]:
     """Check once; every failure is an unknown snapshot with a short reason."""
     return (await check_page(fetcher, [service]))[0]
+
+
+@dataclass(frozen=True, slots=True)
+class PagePreview:
+    """What a pasted status page URL turned out to be: its reading, and where it was found (so
+    a page the user adds is not detected again at each start)."""
+
+    snapshot: Snapshot
+    platform: str = ""
+    endpoint: str = ""
+
+
+async def preview(fetcher: Fetcher, url: str) -> PagePreview:
+    """Detect and read one status page URL, as the settings window's "Check" button does."""
+    try:
+        service = service_from_url(url)
+    except CatalogError as exc:
+        return PagePreview(Snapshot.failed(Failure(Kind.BAD_URL, str(exc)[:200])))
+    service, snap = await check(fetcher, service)
+    return PagePreview(snap, service.platform, service.endpoints[0] if service.endpoints else "")
 
 
 async def check_all(

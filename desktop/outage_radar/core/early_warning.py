@@ -12,11 +12,11 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from . import mutes
-from .alerts import Alert, AlertAction, format_duration
+from .alerts import Alert, AlertAction
 from .catalog import Service
 from .links import status_url
 from .model import Level
@@ -54,10 +54,6 @@ class Lead:
     at: datetime  # when the page first showed the problem
     minutes: float
     detail: str
-
-    @property
-    def text(self) -> str:
-        return f"you knew {format_duration(timedelta(minutes=self.minutes))} earlier"
 
 
 @dataclass
@@ -126,9 +122,7 @@ def warning_alert(
     warning: ProbeWarning, service: Service | None, settings: Settings, now: datetime
 ) -> Alert | None:
     """The notification for a warning, after the user's mutes, pause and quiet hours."""
-    if mutes.is_muted(settings, warning.service, now) or mutes.paused_until(settings, now):
-        return None
-    if mutes.in_quiet_hours(settings, now):
+    if mutes.silenced(settings, warning.service, now):
         return None
     body = (
         f"Last try: {warning.last.describe()}. The status page shows no problem yet: "
@@ -147,33 +141,23 @@ def warning_alert(
     )
 
 
-def probe_label(results: list[ProbeResult]) -> str:
-    """The menu's probe line: 'Your API key: ok · 142 ms · ▂▃▁▅' (the latest, then the trend)."""
-    if not results:
-        return ""
-    from .probes import sparkline
-
-    return f"Your API key: {results[-1].describe()} · {sparkline(results)}"
-
-
 def decorate(
     states: Mapping[str, ServiceState],
     recent: Callable[[str], list[ProbeResult]],
     leads: Mapping[str, Lead],
     problem: str | None = None,
 ) -> dict[str, ServiceState]:
-    """States with the probe line and the current lead in `snapshot.extra`, for the menu."""
+    """States with their recent probes and the lead that still applies (ui.labels words them)."""
     out = {}
     for key, state in states.items():
-        extra = dict(state.snapshot.extra)
-        line = probe_label(recent(key))
-        if line and problem:  # it worked before: say why it stopped (no line for keyless users)
-            line = "Your API key: the OS keyring cannot be read (see Settings)"
-        if line:
-            extra["probe"] = line
+        probes = tuple(recent(key))
         lead = leads.get(key)
         # Only while the incident it belongs to lasts; the history keeps it for good.
-        if lead and state.level.is_problem and (state.since is None or lead.at >= state.since):
-            extra["lead"] = f"{lead.text.capitalize()} than the status page"
-        out[key] = replace(state, snapshot=replace(state.snapshot, extra=extra))
+        if lead and not (
+            state.level.is_problem and (state.since is None or lead.at >= state.since)
+        ):
+            lead = None
+        # It worked before: the line says why it stopped (no line for keyless users).
+        failed = bool(probes and problem)
+        out[key] = replace(state, probes=probes, keyring_failed=failed, lead=lead)
     return out

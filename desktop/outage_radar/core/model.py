@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .failures import Failure, label
@@ -118,7 +118,7 @@ class Snapshot:
     # Shown beside the level when the reading needs a caveat, e.g. a renamed part that made
     # the service fall back to the whole page's level.
     note: str = ""
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    description: str = ""  # the page's own words for its state, e.g. "Partial System Outage"
 
     @classmethod
     def failed(cls, failure: Failure, at: datetime | None = None) -> Snapshot:

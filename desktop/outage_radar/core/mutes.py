@@ -148,6 +148,17 @@ def in_quiet_hours(settings: Settings, now: datetime) -> bool:
     return t >= start or t < end
 
 
+# -- the one silence rule ----------------------------------------------------------------------
+def silenced(settings: Settings, service: str, now: datetime) -> bool:
+    """Whether news about `service` must stay quiet now: it is muted, notifications are paused,
+    or it is quiet hours. Alerts and early warnings both ask this, and only this."""
+    return (
+        is_muted(settings, service, now)
+        or paused_until(settings, now) is not None
+        or in_quiet_hours(settings, now)
+    )
+
+
 # -- "notify me when it recovers" --------------------------------------------------------------
 def set_recover_once(settings: Settings, service: str, on: bool) -> None:
     ids = [s for s in settings.recover_once if s != service]

@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .catalog import Service
 from .failures import NO_FEED  # what a link-only service says in place of a level or an error
 from .model import Level, Snapshot, overall
+
+if TYPE_CHECKING:  # probes loads httpx, early_warning the alert policy: not needed at start
+    from .early_warning import Lead
+    from .probes import ProbeResult
 
 __all__ = ["NO_FEED", "ServiceState", "counted", "summary_level"]
 
@@ -19,6 +24,10 @@ class ServiceState:
     snapshot: Snapshot
     since: datetime | None = None
     checked_at: datetime | None = None
+    # What the user's own API key adds (set by early_warning.decorate, not by the monitor):
+    probes: tuple[ProbeResult, ...] = ()  # the recent probes, oldest first
+    keyring_failed: bool = False  # the keys can no longer be read: the probes are stale
+    lead: Lead | None = None  # how much earlier the probes knew, while that incident lasts
 
     @property
     def level(self) -> Level:

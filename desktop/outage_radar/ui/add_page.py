@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from ..core.check import PagePreview
 from ..core.failures import Failure, Kind
 from ..core.links import safe_url
 from ..core.model import Level, Snapshot
 from ..core.settings import CustomPage
 from .labels import plain
 
-Preview = Callable[[str], Awaitable[Snapshot]]
+Preview = Callable[[str], Awaitable[PagePreview]]
 PREVIEW_TIMEOUT = 30.0
 
 
@@ -90,7 +91,7 @@ class AddPageBox(QGroupBox):
         layout.addLayout(row2)
         layout.addWidget(self.list)
         layout.addWidget(self.remove)
-        self._found: tuple[str, Snapshot] | None = None
+        self._found: tuple[str, PagePreview] | None = None
         self.check.clicked.connect(self.on_check)
         self.url.returnPressed.connect(self.on_check)
         self.add.clicked.connect(self.on_add)
@@ -118,16 +119,17 @@ class AddPageBox(QGroupBox):
         self.check.setEnabled(False)
         try:
             async with asyncio.timeout(PREVIEW_TIMEOUT):
-                snapshot = await self.preview_fn(url)
+                found = await self.preview_fn(url)
         except TimeoutError:
-            snapshot = Snapshot.failed(Failure(Kind.TIMEOUT, "no answer in time"))
+            found = PagePreview(Snapshot.failed(Failure(Kind.TIMEOUT, "no answer in time")))
         except Exception as exc:  # the preview must never take the window down
-            snapshot = Snapshot.failed(Failure(Kind.INTERNAL, exc.__class__.__name__))
+            found = PagePreview(Snapshot.failed(Failure(Kind.INTERNAL, exc.__class__.__name__)))
         finally:
             self.check.setEnabled(True)
+        snapshot = found.snapshot
         self.result.setText(describe(snapshot))
         if snapshot.level is not Level.UNKNOWN:
-            self._found = (url, snapshot)
+            self._found = (url, found)
             if not self.name.text().strip():
                 self.name.setText(plain(snapshot.page_name, 60) or urlsplit(url).hostname or "")
             self.add.setEnabled(True)
@@ -136,11 +138,11 @@ class AddPageBox(QGroupBox):
     def on_add(self) -> None:
         if self._found is None:
             return
-        url, snapshot = self._found
+        url, found = self._found
         name = plain(self.name.text(), 60) or urlsplit(url).hostname or url
         key = page_id(url, self.taken | {p.id for p in self.pages})
-        platform, endpoint = snapshot.extra.get("platform", ""), snapshot.extra.get("endpoint", "")
-        self.pages.append(CustomPage(key, name, url, platform=platform, endpoint=endpoint))
+        page = CustomPage(key, name, url, platform=found.platform, endpoint=found.endpoint)
+        self.pages.append(page)
         self._found = None
         self.add.setEnabled(False)
         self.url.clear()

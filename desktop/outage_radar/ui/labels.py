@@ -7,13 +7,17 @@ as a mnemonic (so it is doubled) and a tooltip as rich text (so it is HTML-escap
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..core.alerts import format_duration
 from ..core.model import Level
 from ..core.state import NO_FEED, ServiceState, counted, summary_level
 from ..core.text import clean, escape
 from .icon_spec import IconKey, Mark
+
+if TYPE_CHECKING:
+    from ..core.early_warning import Lead
 
 MENU_LIMIT = 80
 
@@ -53,6 +57,30 @@ def clock(when: datetime, now: datetime) -> str:
 
 def service_name(state: ServiceState) -> str:
     return plain(state.service.name, 60) or state.service.id
+
+
+def probe_line(state: ServiceState) -> str:
+    """The user's own key check: 'Your API key: ok · 142 ms · ▂▃▁▅' (the latest, then the trend);
+    empty for someone without a key."""
+    if not state.probes:
+        return ""
+    if state.keyring_failed:
+        return "Your API key: the OS keyring cannot be read (see Settings)"
+    from ..core.probes import sparkline  # probes loads httpx: only once there are probes
+
+    return f"Your API key: {state.probes[-1].describe()} · {sparkline(list(state.probes))}"
+
+
+def lead_text(lead: Lead) -> str:
+    """'you knew 9 min earlier'"""
+    return f"you knew {format_duration(timedelta(minutes=lead.minutes))} earlier"
+
+
+def lead_line(state: ServiceState) -> str:
+    """How much earlier the user's probes knew, while that incident lasts."""
+    if state.lead is None:
+        return ""
+    return f"{lead_text(state.lead).capitalize()} than the status page"
 
 
 def status_label(state: ServiceState) -> str:

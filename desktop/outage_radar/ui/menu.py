@@ -27,9 +27,11 @@ from .labels import (
     ago,
     clock,
     header,
+    lead_line,
     menu_label,
     overall_icon,
     plain,
+    probe_line,
     service_name,
     state_icon,
     status_label,
@@ -183,10 +185,10 @@ def _notify_items(sub: QMenu, state: ServiceState, model: MenuModel, intents: Me
 
 
 def _extras(sub: QMenu, state: ServiceState) -> None:
-    # Set by the app from the probes, e.g. "Your API key: ok · 142 ms · ▃▂▅", "You knew …".
-    for extra in ("probe", "lead"):
-        if state.snapshot.extra.get(extra):
-            _heading(sub, menu_label(state.snapshot.extra[extra]))
+    # From the user's probes, e.g. "Your API key: ok · 142 ms · ▃▂▅", "You knew …".
+    for line in (probe_line(state), lead_line(state)):
+        if line:
+            _heading(sub, menu_label(line))
 
 
 def _fill_link_only(

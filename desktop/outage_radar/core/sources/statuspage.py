@@ -84,9 +84,6 @@ def from_summary(data: Any, *, page_url: str = "") -> Snapshot:
     incidents = tuple(settle(i, indicator, components) for i in incidents)
     # The trap: indicator "none" while an incident is open. Take the worst of everything.
     level = page_level((indicator,), components, incidents, maintenances, Level.UNKNOWN)
-    extra = {}
-    if description := title(status.get("description"), 120):
-        extra["description"] = description
     return Snapshot(
         level=level,
         components=components,
@@ -94,7 +91,7 @@ def from_summary(data: Any, *, page_url: str = "") -> Snapshot:
         maintenances=maintenances,
         failure=None if level is not Level.UNKNOWN else NO_STATUS,
         page_name=title(page.get("name"), 120),
-        extra=extra,
+        description=title(status.get("description"), 120),
     )
 
 
