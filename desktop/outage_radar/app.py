@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -21,12 +22,14 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+    from .core.alerts import Alert
     from .core.catalog import Catalog, Service
     from .core.credentials import Credentials
     from .core.doctor import Report
     from .core.fetch import Fetcher
     from .core.settings import Settings
     from .ui.controller import Controller
+    from .ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,45 @@ def make_diagnose(fetcher: Fetcher, credentials: Credentials, ctl: Controller) -
     return run
 
 
+def alert_fallback(tray: Tray, open_url: Callable[[str | None], object]) -> Callable[[Alert], None]:
+    """Where an alert goes without a notification service: the tray balloon, or the window.
+
+    The tray may get a new icon when a panel comes after the start: the balloon follows it.
+    """
+    from .notify.fallback import BalloonNotifier
+
+    balloons: list[BalloonNotifier] = []
+
+    def show(alert: Alert) -> None:
+        if not tray.in_tray:
+            tray.status_window().show_alert(alert)
+            return
+        if not balloons or balloons[0].parent() is not tray.icon:
+            balloons[:] = [BalloonNotifier(tray.icon, open_url)]
+        balloons[0].show(alert)
+
+    return show
+
+
+_QT_LEVELS = {0: logging.DEBUG, 4: logging.INFO, 1: logging.WARNING, 2: logging.ERROR}
+
+
+def qt_message(kind: object, context: object, message: str) -> None:
+    """Qt's own messages (a failed popup, the portal, D-Bus errors) in the app's log."""
+    value = getattr(kind, "value", kind)
+    level = _QT_LEVELS.get(value if isinstance(value, int) else -1, logging.CRITICAL)
+    category = getattr(context, "category", None)
+    category = category if isinstance(category, str) and category != "default" else "qt"
+    logging.getLogger("outage_radar.qt").log(level, "%s: %s", category, message)
+
+
+def install_qt_messages() -> object:
+    """Route Qt's messages to the log; returns the handler it replaced (for tests)."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    return qInstallMessageHandler(qt_message)
+
+
 async def _main(
     ctl: Controller,
     builtin: Catalog,
@@ -94,11 +136,11 @@ async def _main(
     services = list(fixed) if fixed is not None else resolve_services(ctl.settings, builtin)
     history = History()
     monitor = Monitor(services, history=history, interval=interval)
-    fallback = ctl.status.show_alert if ctl.status is not None else None
+    fallback: Callable[[Alert], None] | None = None
+    if ctl.status is not None:
+        fallback = ctl.status.show_alert
     if ctl.tray is not None:
-        from .notify.fallback import BalloonNotifier
-
-        fallback = BalloonNotifier(ctl.tray.icon, opener.open_url).show
+        fallback = alert_fallback(ctl.tray, opener.open_url)
     # Notifications show the shipped 128 px level icon.
     notifier = Notifier(opener.open_url, fallback, icon_for=partial(icon_file, size=128))
     if history.moved_aside is not None:
@@ -162,6 +204,7 @@ def _application() -> QApplication:
     from .ui import pyside_scan
 
     pyside_scan.install()  # before anything else is imported
+    install_qt_messages()  # before the QApplication: its platform plugin warns while starting
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Outage Radar")
@@ -184,6 +227,14 @@ def _first_icon(app: QApplication) -> QSystemTrayIcon | None:
     icon.show()
     app.processEvents()
     return icon
+
+
+def _bring_to_front(tray: Tray, ctl: Controller) -> None:
+    """A second launch asked us to show ourselves: the status window when there is no tray."""
+    if tray.in_tray:
+        ctl.bring_to_front()
+    else:
+        tray.status_window().present()
 
 
 def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = False) -> int:
@@ -230,29 +281,23 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
     from .ui.loop import QuietEventLoop
 
     lookup = fixed if fixed is not None else builtin
-    tray = status = None
-    if first is not None:
-        from .ui.tray import Tray
+    from .ui.tray import Tray
 
-        tray = Tray(lookup, icon=first)
-        tray.show()
-    else:
-        from .ui.status_window import StatusWindow
-
-        log.warning("no system tray available: showing the status window")
-        status = StatusWindow()
-        status.show()
+    # Always a tray object: without a tray now it shows the status window, and puts the icon
+    # up by itself when a panel comes later (a login where the panel starts after the app).
+    tray = Tray(lookup, icon=first)
+    tray.start()
     app.processEvents()  # the first paint, before the monitor is even imported
     ctl = Controller(
         tray=tray,
-        status=status,
+        status=None,
         catalog=lookup,
         all_services=lambda: list(lookup),
         settings=settings,
         resolve=None if fixed is not None else (lambda s: resolve_services(s, builtin)),
         fixed_interval=interval,
     )
-    single.show_requested.connect(ctl.bring_to_front)
+    single.show_requested.connect(partial(_bring_to_front, tray, ctl))
     old_hook = sys.excepthook
     sys.excepthook = _excepthook
     try:
@@ -263,8 +308,7 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
     finally:
         sys.excepthook = old_hook
         single.close()
-        if tray is not None:
-            tray.close()
+        tray.close()
         for window in ctl.windows.values():
             window.close()
     return code

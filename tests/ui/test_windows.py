@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -199,7 +200,11 @@ def test_uptime_day_levels() -> None:
     assert day_level(0.5, Level.PARTIAL_OUTAGE) is Level.PARTIAL_OUTAGE
 
 
-def test_status_window_explains_the_missing_tray_and_hides_on_close(qtbot: QtBot) -> None:
+def test_status_window_explains_the_missing_tray_and_hides_on_close(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")
+    monkeypatch.setattr("outage_radar.ui.status_window.session_bus", lambda: True)
     window = StatusWindow()
     qtbot.addWidget(window)
     window.show()

@@ -1,7 +1,7 @@
 """Text for menus and tooltips: untrusted text made safe for each Qt sink, and the summaries.
 
-Pure functions (no Qt import) so they are tested without a display. Qt reads a menu label's `&`
-as a mnemonic (so it is doubled) and a tooltip as rich text (so it is HTML-escaped).
+Pure functions (no Qt import) so they are tested without a display. A menu label is escaped for
+the menu that shows it (`menu_label`), a tray tooltip for the host that draws it (`tray_tooltip`).
 """
 
 from __future__ import annotations
@@ -27,13 +27,47 @@ def plain(text: object, limit: int = MENU_LIMIT) -> str:
     return clean(text, limit, single_line=True)
 
 
-def menu_label(text: object, limit: int = MENU_LIMIT) -> str:
-    return plain(text, limit).replace("&", "&&")
+def menu_label(text: str, *, dbusmenu: bool = False) -> str:
+    """The one way shown text becomes a QAction's text, so every host shows it as written.
+
+    A menu Qt draws (XEmbed, Windows, macOS) reads `&` as a mnemonic and `&&` as a literal `&`.
+    A menu exported over D-Bus (StatusNotifierItem hosts) goes through Qt's dbusmenu export,
+    which turns only the first `&` into `_`, and the host (GTK, libdbusmenu) reads `_` as a
+    mnemonic and `__` as a literal `_`. So there `_` is doubled and only the first `&` is
+    doubled: Qt makes it `_&`, a mnemonic on the ampersand itself, shown as `&`. Measured with
+    GetLayout against Qt 6.11 (`R&&D` goes out as `R_&D`, `chat_completions` unchanged).
+    """
+    if not dbusmenu:
+        return text.replace("&", "&&")
+    return text.replace("_", "__").replace("&", "&&", 1)
 
 
-def tooltip_html(text: str) -> str:
-    """Qt tooltips are always rich text: escape, and keep line breaks."""
-    return escape(text).replace("\n", "<br>")
+def dbusmenu_shown(label: str) -> str:
+    """What a dbusmenu host shows for an exported label: `__` is `_`, a lone `_` marks a key."""
+    out: list[str] = []
+    i = 0
+    while i < len(label):
+        if label[i] == "_" and i + 1 < len(label):
+            if label[i + 1] == "_":
+                out.append("_")
+            else:
+                out.append(label[i + 1])  # the mnemonic's letter: shown, underlined with Alt
+            i += 2
+            continue
+        out.append(label[i])
+        i += 1
+    return "".join(out)
+
+
+def tray_tooltip(text: str, *, markup: bool) -> str:
+    """The tray tooltip for the host that shows it: one rule for every platform.
+
+    Only a tooltip Qt draws itself (an XEmbed icon on X11, a QToolTip) reads markup, always:
+    there it is escaped, with `<br>` for line breaks. StatusNotifierItem hosts (Wayland, KDE,
+    XFCE, waybar), the Windows shell (NOTIFYICONDATA.szTip) and the macOS status item show the
+    text as it is, so they get plain text: no `<br>`, no `&amp;`.
+    """
+    return escape(text).replace("\n", "<br>") if markup else text
 
 
 def ago(when: datetime | None, now: datetime) -> str:
@@ -81,6 +115,11 @@ def lead_line(state: ServiceState) -> str:
     if state.lead is None:
         return ""
     return f"{lead_text(state.lead).capitalize()} than the status page"
+
+
+def extra_lines(state: ServiceState) -> list[str]:
+    """The lines the user's own API key adds under a service (probe result, detection lead)."""
+    return [plain(line) for line in (probe_line(state), lead_line(state)) if line]
 
 
 def status_label(state: ServiceState) -> str:

@@ -1,46 +1,32 @@
-"""Fills the tray's one QMenu from state: header, one submenu per service, global items.
+"""Keeps a QMenu showing menu_model entries, touching only the actions whose entry changed.
 
-It only renders and forwards intents (`MenuIntents`); every link goes through `opener`.
+A QAction that is left alone keeps its dbusmenu id and sends nothing to the tray host: Qt
+exports every change of an action (even setIcon with the same icon) as a LayoutUpdated signal,
+which makes hosts re-read the whole menu and collapse an open submenu. Clicks go to the entry's
+intent (`run_intent`); every link goes through `opener`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
 from typing import Protocol
 
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu
 
-from ..core import mutes
-from ..core.alerts import ServiceLookup, best_alternatives
-from ..core.links import safe_url, search_links, status_url, support_url, tool_url
-from ..core.model import Incident, Level, Maintenance
-from ..core.settings import Settings
-from ..core.state import NO_FEED, ServiceState
 from . import opener
 from .icon import level_icon
-from .icon_spec import IconKey, Mark
-from .labels import (
-    ago,
-    clock,
-    header,
-    lead_line,
-    menu_label,
-    overall_icon,
-    plain,
-    probe_line,
-    service_name,
-    state_icon,
-    status_label,
-)
+from .labels import menu_label
+from .menu_model import UNTIL_TOMORROW, Entry, Intent, Kind
 
-MAX_COMPONENTS = 12
-MAX_INCIDENTS = 5
-MAX_MAINTENANCES = 3
-UNTIL_TOMORROW = -1.0  # the hours value of "until tomorrow" in pause and mute intents
+__all__ = ["UNTIL_TOMORROW", "MenuIntents", "MenuView", "run_intent"]
+
+# What a click may ask of MenuIntents (besides "open"): never a name a payload could choose.
+_CALLS = frozenset(
+    {"check_now", "pause", "mute", "recover_once", "show_history", "show_settings"}
+    | {"show_about", "doctor", "quit"}
+)
 
 
 class MenuIntents(Protocol):
@@ -57,210 +43,115 @@ class MenuIntents(Protocol):
     def quit(self) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class MenuModel:
-    states: Mapping[str, ServiceState]
-    settings: Settings
-    now: datetime
-    catalog: ServiceLookup
+def run_intent(intent: Intent, intents: MenuIntents, checked: bool = False) -> None:
+    """Do what a clicked entry asks; a checkable entry passes its new state last."""
+    if intent.name == "open":
+        url, user_typed = intent.args
+        opener.open_url(url if isinstance(url, str) else None, user_typed=user_typed is True)
+    elif intent.name in _CALLS:
+        args = (*intent.args, checked) if intent.name == "recover_once" else intent.args
+        getattr(intents, intent.name)(*args)
 
 
-def _link(
-    menu: QMenu,
-    text: str,
-    url: str | None,
-    icon_level: IconKey | None = None,
-    *,
-    user_typed: bool = False,
-) -> QAction:
-    action = menu.addAction(text)
-    if icon_level is not None:
-        action.setIcon(level_icon(icon_level))
-    target = safe_url(url, user_typed=user_typed)
-    action.setEnabled(target is not None)
-    action.triggered.connect(partial(_open, target, user_typed))
-    return action
+@dataclass(slots=True)
+class _Shown:
+    entry: Entry
+    action: QAction
+    sub: MenuView | None = None  # the view of a submenu entry's QMenu
 
 
-def _open(url: str | None, user_typed: bool, _checked: bool = False) -> None:
-    opener.open_url(url, user_typed=user_typed)
+def _slot(entry: Entry) -> tuple[Kind, str]:
+    """Which shown action may be reused for an entry: same kind and key."""
+    return (entry.kind, entry.key)
 
 
-def _do(menu: QMenu, text: str, slot: Callable[[], None]) -> QAction:
-    action = menu.addAction(text)
-    action.triggered.connect(lambda _checked=False: slot())
-    return action
+class MenuView:
+    """One QMenu and the entries it shows; `show` applies the difference, nothing more."""
 
+    def __init__(
+        self, menu: QMenu, on_click: Callable[[Intent, bool], None], *, dbusmenu: bool = False
+    ) -> None:
+        self.menu = menu
+        self.on_click = on_click
+        self.dbusmenu = dbusmenu  # labels for a D-Bus tray host (ui.labels.menu_label)
+        self.shown: list[_Shown] = []
 
-def _heading(menu: QMenu, text: str) -> None:
-    menu.addAction(text).setEnabled(False)
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(s.entry for s in self.shown)
 
+    def show(self, entries: Sequence[Entry]) -> None:
+        """Make the menu show `entries`: reuse matching actions, rebuild only the middle."""
+        if tuple(entries) == self.entries:
+            return
+        old, new = [_slot(s.entry) for s in self.shown], [_slot(e) for e in entries]
+        head = 0
+        while head < min(len(old), len(new)) and old[head] == new[head]:
+            head += 1
+        tail = 0
+        while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+            tail += 1
+        kept_tail = self.shown[len(self.shown) - tail :]
+        for gone in self.shown[head : len(self.shown) - tail]:
+            self._drop(gone)
+        before = kept_tail[0].action if kept_tail else None
+        made = [self._make(entry, before) for entry in entries[head : len(entries) - tail]]
+        self.shown = self.shown[:head] + made + kept_tail
+        reused = list(range(head)) + list(range(len(entries) - tail, len(entries)))
+        for index in reused:
+            self._update(self.shown[index], entries[index])
 
-def _incident_label(incident: Incident, now: datetime) -> str:
-    when = ago(incident.updated or incident.started, now)
-    return menu_label(incident.title) + (f" · {when}" if when else "")
+    def _make(self, entry: Entry, before: QAction | None) -> _Shown:
+        sub: MenuView | None = None
+        if entry.kind is Kind.SUBMENU:
+            child = QMenu(self.menu)
+            child.setToolTipsVisible(True)
+            sub = MenuView(child, self.on_click, dbusmenu=self.dbusmenu)
+            action = child.menuAction()
+        else:
+            action = QAction(self.menu)
+            action.setSeparator(entry.kind is Kind.SEPARATOR)
+            action.setCheckable(entry.kind is Kind.CHECK)
+            action.triggered.connect(lambda checked=False, a=action: self._clicked(a, checked))
+        if before is None:
+            self.menu.addAction(action)
+        else:
+            self.menu.insertAction(before, action)
+        shown = _Shown(Entry(Kind.SEPARATOR), action, sub)  # a blank: _update sets everything
+        self._update(shown, entry, fresh=True)
+        return shown
 
+    def _update(self, shown: _Shown, entry: Entry, *, fresh: bool = False) -> None:
+        """Set only the properties that differ: each setter is a signal to the tray host."""
+        old, action = shown.entry, shown.action
+        shown.entry = entry
+        if entry.kind is Kind.SEPARATOR:
+            return
+        if fresh or old.text != entry.text:
+            action.setText(menu_label(entry.text, dbusmenu=self.dbusmenu))
+        if fresh or old.icon != entry.icon:
+            action.setIcon(level_icon(entry.icon) if entry.icon is not None else QIcon())
+        if fresh or old.enabled != entry.enabled:
+            action.setEnabled(entry.enabled)
+        if entry.kind is Kind.CHECK and (fresh or old.checked != entry.checked):
+            action.setChecked(entry.checked)
+        if shown.sub is not None:
+            shown.sub.show(entry.children)
 
-def _maintenance_label(item: Maintenance, now: datetime) -> str:
-    if item.active:
-        when = "ongoing"
-    elif item.starts is not None:
-        when = f"starts {clock(item.starts, now)}"
-    else:
-        when = "scheduled"
-    return f"{menu_label(item.title)} · {when}"
+    def _drop(self, shown: _Shown) -> None:
+        self.menu.removeAction(shown.action)
+        if shown.sub is not None:
+            shown.sub.menu.deleteLater()  # its own actions are its children: they go with it
+        else:
+            shown.action.deleteLater()
 
+    def clear(self) -> None:
+        for shown in self.shown:
+            self._drop(shown)
+        self.shown = []
 
-def _status_part(state: ServiceState) -> str:
-    text = status_label(state)
-    if state.service.link_only:
-        return text  # its "failed" snapshot only says there is no feed: never an error
-    if state.level is Level.UNKNOWN and state.snapshot.error:
-        text += f" ({plain(state.snapshot.error, 40)})"
-    return text
-
-
-def fill_service(sub: QMenu, state: ServiceState, model: MenuModel, intents: MenuIntents) -> None:
-    """One service's submenu, in the order the issue lists."""
-    service, snap, now = state.service, state.snapshot, model.now
-    page = status_url(service)
-    if service.link_only:
-        _fill_link_only(sub, state, model, intents)
-        return
-    # A page from the user's own catalog may be plain http: they typed it, the payload did not.
-    mine = service.user
-    if snap.note:  # a caveat on the reading, e.g. a renamed part: the whole page is shown
-        _heading(sub, menu_label(snap.note, 120))
-    if snap.components:
-        _heading(sub, "Components")
-        for comp in snap.components[:MAX_COMPONENTS]:
-            label = f"{menu_label(comp.name, 60)} — {comp.level.label}"
-            _link(sub, label, page, comp.level, user_typed=mine)
-        if len(snap.components) > MAX_COMPONENTS:
-            _link(sub, f"… and {len(snap.components) - MAX_COMPONENTS} more", page)
-    incidents = sorted(snap.incidents, key=lambda i: -i.level.rank)[:MAX_INCIDENTS]
-    if incidents:
-        _heading(sub, "Incidents")
-        for inc in incidents:
-            url = inc.url if safe_url(inc.url) else page
-            _link(sub, _incident_label(inc, now), url, inc.level, user_typed=mine and url == page)
-            if inc.latest_update:
-                _link(
-                    sub,
-                    "    " + menu_label(inc.latest_update),
-                    url,
-                    user_typed=mine and url == page,
-                )
-    upcoming = sorted(snap.maintenances, key=lambda m: (not m.active, m.starts or now))
-    if upcoming:
-        _heading(sub, "Maintenance")
-        for item in upcoming[:MAX_MAINTENANCES]:
-            url = item.url if safe_url(item.url) else page
-            _link(sub, _maintenance_label(item, now), url, Level.MAINTENANCE)
-    sub.addSeparator()
-    _link(sub, "Open status page", page, user_typed=mine)
-    _extras(sub, state)
-    _do(sub, "Is it just me?", partial(intents.doctor, service.id))
-    _more_links(sub, state, model)
-    sub.addSeparator()
-    _notify_items(sub, state, model, intents)
-
-
-def _notify_items(sub: QMenu, state: ServiceState, model: MenuModel, intents: MenuIntents) -> None:
-    """The recovery request and the mutes: only for a service with a feed to watch."""
-    key, now = state.service.id, model.now
-    wanted = key in model.settings.recover_once
-    once = sub.addAction("Notify me when it recovers")
-    once.setCheckable(True)
-    once.setChecked(wanted)
-    once.setEnabled(wanted or state.level.is_problem)
-    once.toggled.connect(partial(intents.recover_once, key))
-    end = mutes.muted_until(model.settings, key, now)
-    if end is False:
-        _do(sub, "Mute for 1 h", partial(intents.mute, key, 1.0))
-        _do(sub, "Mute until tomorrow", partial(intents.mute, key, UNTIL_TOMORROW))
-    else:
-        until = f" (muted until {clock(end, now)})" if isinstance(end, datetime) else ""
-        _do(sub, f"Unmute{until}", partial(intents.mute, key, 0.0))
-
-
-def _extras(sub: QMenu, state: ServiceState) -> None:
-    # From the user's probes, e.g. "Your API key: ok · 142 ms · ▃▂▅", "You knew …".
-    for line in (probe_line(state), lead_line(state)):
-        if line:
-            _heading(sub, menu_label(line))
-
-
-def _fill_link_only(
-    sub: QMenu, state: ServiceState, model: MenuModel, intents: MenuIntents
-) -> None:
-    """A service without a public feed: its links, and the user's own key check if it has one.
-    No recovery request or mute: there is no feed whose changes could be announced."""
-    service = state.service
-    _heading(sub, "No public status feed: see the provider's pages")
-    _link(sub, "Open status page", status_url(service), user_typed=service.user)
-    _extras(sub, state)
-    if service.probe is not None:  # the key check is then the only first-hand signal
-        _do(sub, "Is it just me?", partial(intents.doctor, service.id))
-    _more_links(sub, state, model)
-
-
-def _more_links(sub: QMenu, state: ServiceState, model: MenuModel) -> None:
-    """Alternatives, searches and support: every service has these, with or without a feed."""
-    service = state.service
-    alternatives = best_alternatives(service, model.states, model.catalog)
-    if alternatives:
-        alt_menu = sub.addMenu("Alternatives")
-        for alt, level in alternatives:
-            label = level.label if level is not Level.UNKNOWN else "not watched"
-            icon: IconKey = level
-            if alt.link_only:
-                label, icon = NO_FEED, Mark.NO_FEED
-            _link(alt_menu, f"{menu_label(alt.name, 60)} — {label}", tool_url(alt), icon)
-    for label, url in search_links(service):
-        _link(sub, label, url)
-    support = support_url(service)
-    if support:
-        _link(sub, "Contact support", support)
-
-
-def fill(menu: QMenu, model: MenuModel, intents: MenuIntents) -> list[QMenu]:
-    """Refill `menu` (already cleared); returns the submenus made, for the caller to free."""
-    states, now = model.states, model.now
-    made: list[QMenu] = []
-    top = menu.addAction(f"Outage Radar — {header(states)}")
-    top.setIcon(level_icon(overall_icon(states)))
-    top.setEnabled(False)
-    paused = mutes.paused_until(model.settings, now)
-    if paused is not None:
-        _heading(menu, f"Notifications paused until {clock(paused, now)}")
-    menu.addSeparator()
-    for key, state in states.items():
-        label = f"{menu_label(service_name(state), 60)} — {_status_part(state)}"
-        if mutes.is_muted(model.settings, key, now):
-            label += " (muted)"
-        sub = QMenu(label, menu)
-        sub.setIcon(level_icon(state_icon(state)))
-        sub.setToolTipsVisible(True)
-        fill_service(sub, state, model, intents)
-        menu.addMenu(sub)
-        made.append(sub)
-    if states:
-        menu.addSeparator()
-    _do(menu, "Check now", intents.check_now)
-    pause = QMenu("Pause notifications", menu)
-    _do(pause, "For 1 hour", lambda: intents.pause(1.0))
-    _do(pause, "For 4 hours", lambda: intents.pause(4.0))
-    _do(pause, "Until tomorrow", lambda: intents.pause(UNTIL_TOMORROW))
-    if paused is not None:
-        pause.addSeparator()
-        _do(pause, "Resume notifications", lambda: intents.pause(0.0))
-    menu.addMenu(pause)
-    made.append(pause)
-    menu.addSeparator()
-    _do(menu, "History…", intents.show_history)
-    _do(menu, "Settings…", intents.show_settings)
-    _do(menu, "About Outage Radar", intents.show_about)
-    menu.addSeparator()
-    _do(menu, "Quit", intents.quit)
-    return made
+    def _clicked(self, action: QAction, checked: bool) -> None:
+        for shown in self.shown:
+            if shown.action is action and shown.entry.intent is not None:
+                self.on_click(shown.entry.intent, checked)
+                return
