@@ -9,10 +9,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from .. import paths
 from . import sources
+from .urls import search_urls, slug, url_problem
 
 
 class CatalogError(ValueError):
@@ -100,22 +101,6 @@ class Catalog:
         return len(self.services)
 
 
-def _url_problem(value: str, *, user: bool) -> str | None:
-    """Why `value` is not an acceptable URL, or None when it is."""
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - reading the port is what rejects "host:99999"
-        if len(value) > 2048 or not value.isprintable() or " " in value:
-            raise ValueError
-    except ValueError:
-        return "is not a valid URL"
-    if parts.scheme not in (("https", "http") if user else ("https",)):
-        return "must be an http(s) URL" if user else "must be an https URL"
-    if "@" in parts.netloc:
-        return "must not contain credentials (user:pass@)"
-    return None if parts.hostname else "has no host"
-
-
 class _Reader:
     """Typed reads from one service's tables; every error names the file, service and field."""
 
@@ -135,9 +120,15 @@ class _Reader:
             self.fail(fld, "must be one line of printable characters")
         return value
 
-    def url(self, table: _Table, fld: str, *, https: bool = False) -> str | None:
+    def url(self, table: _Table, fld: str, *, carries_key: bool = False) -> str | None:
+        """A URL field: https, or http in a user's catalog (a key goes to loopback only)."""
         value = self.text(table, fld)
-        if value and (problem := _url_problem(value, user=self.user and not https)):
+        mine = self.user
+        if value and (
+            problem := url_problem(
+                value, http=mine and not carries_key, loopback_http=mine and carries_key
+            )
+        ):
             self.fail(fld, problem)
         return value
 
@@ -159,8 +150,7 @@ class _Reader:
 
 def _probe(r: _Reader, table: _Table) -> Probe:
     raw, r = r.table(table, "probe", {"url", "key", "auth", "headers"})
-    local = re.match(r"http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)", str(raw.get("url")))
-    url = r.url(raw, "url", https=not local) or r.fail("url", "is required")  # it carries a key
+    url = r.url(raw, "url", carries_key=True) or r.fail("url", "is required")
     auth = r.text(raw, "auth") or "bearer"
     if auth != "bearer" and not (auth.startswith("header:") and _TOKEN.fullmatch(auth[7:])):
         r.fail("auth", 'must be "bearer" or "header:NAME"')
@@ -193,9 +183,8 @@ def _service(table: Any, *, user: bool, origin: str, position: int) -> Service:
         platform = sources.guess_platform(target) or sources.guess_platform(url) or "auto"
     # endpoints() only raises for an unknown platform or a non-http URL, both excluded above.
     endpoints = (target,) if platform == "auto" else tuple(sources.endpoints(platform, target))
-    query = quote(f"{name} down")  # user pages get the same search links as built-in ones
-    links = {"status": url, "x": f"https://x.com/search?q={query}&f=live"}
-    links["reddit"] = f"https://www.reddit.com/search/?q={query}&sort=new"
+    search = search_urls(name)  # user pages get the same search links as built-in ones
+    links = {"status": url, "x": search["x"], "reddit": search["reddit"]}
     raw_links, lr = r.table(table, "links", {f.name for f in fields(Links)})
     links.update({k: v for k in raw_links if (v := lr.url(raw_links, k))})
     return Service(
@@ -259,14 +248,11 @@ def service_from_url(
 
     `platform` and `endpoint` are what an earlier detection found; a stale or unknown value is
     ignored, and the page is detected again."""
-    if problem := _url_problem(url := url.strip(), user=True):
+    if problem := url_problem(url := url.strip(), http=True):
         raise CatalogError(f"--url {url!r}: {problem}")
-    parts = urlsplit(url)
-    slug = re.sub(r"[^a-z0-9._-]+", "-", f"{parts.hostname}{parts.path}".lower())
-    slug = slug.strip("-._")[:64].rstrip("-._") or "custom"
-    table = {"id": slug, "name": name or parts.hostname, "url": url}
+    table = {"id": slug(url) or "custom", "name": name or urlsplit(url).hostname, "url": url}
     if platform in sources.PLATFORMS and platform != "link":
         table["platform"] = platform
-        if endpoint and _url_problem(endpoint, user=True) is None:
+        if endpoint and url_problem(endpoint, http=True) is None:
             table["endpoint"] = endpoint
     return _service(table, user=True, origin="--url", position=1)

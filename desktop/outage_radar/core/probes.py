@@ -23,10 +23,10 @@ import httpx
 from . import fetch
 from .catalog import Probe
 from .failures import label
+from .urls import url_problem
 
 DEADLINE = 10.0
 PEEK = 64 << 10  # enough to see whether a 2xx body is JSON; the rest is never read
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class Outcome(enum.Enum):
@@ -79,13 +79,7 @@ class ProbeResult:
 
 def may_carry_key(url: str) -> bool:
     """https anywhere, or plain http to this machine only (a user's fake API, e.g. in tests)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    if "@" in parts.netloc or not parts.hostname:
-        return False
-    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)
+    return url_problem(url, loopback_http=True) is None
 
 
 def auth_headers(probe: Probe, secret: str) -> dict[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -25,6 +24,7 @@ from ..core.failures import Failure, Kind
 from ..core.links import safe_url
 from ..core.model import Level, Snapshot
 from ..core.settings import CustomPage
+from ..core.urls import slug
 from .labels import plain
 
 Preview = Callable[[str], Awaitable[PagePreview]]
@@ -33,9 +33,7 @@ PREVIEW_TIMEOUT = 30.0
 
 def page_id(url: str, taken: Iterable[str]) -> str:
     """A stable id like 'custom-status.acme.example', unique among `taken`."""
-    parts = urlsplit(url)
-    base = re.sub(r"[^a-z0-9._-]+", "-", f"{parts.hostname or 'page'}{parts.path}".lower())
-    base = "custom-" + (base.strip("-._")[:48] or "page")
+    base = "custom-" + (slug(url, 48) or "page")
     used, key, n = set(taken), base, 2
     while key in used:
         key, n = f"{base}-{n}", n + 1

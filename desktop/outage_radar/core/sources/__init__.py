@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from ..failures import LINK_ONLY, NO_FEED, bad_payload
 from ..model import Snapshot
+from ..urls import url_problem
 
 PLATFORMS: tuple[str, ...] = (
     "statuspage",
@@ -78,9 +79,9 @@ def _split(url: str) -> tuple[str, str, str, str]:
         if _OTHER_SCHEME.match(raw):  # javascript:, mailto:, data: ... (host:port is fine)
             raise ValueError(f"not a web address: {url!r}")
         raw = "https://" + raw
-    parts = urlsplit(raw)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if url_problem(raw, http=True):
         raise ValueError(f"not a web address: {url!r}")
+    parts = urlsplit(raw)
     given = parts._replace(fragment="").geturl()
     return f"{parts.scheme.lower()}://{parts.netloc}", parts.netloc, parts.path.rstrip("/"), given
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import wraps
 from typing import Any, ParamSpec
-from urllib.parse import urlsplit
 
 from ..failures import Failure, Kind
 from ..model import Component, Incident, Level, Maintenance, Snapshot, worst
 from ..text import clean, strip_html
+from ..urls import url_problem
 
 P = ParamSpec("P")
 
@@ -183,17 +183,10 @@ def word(value: Any) -> str:
 
 
 def web_url(value: Any) -> str | None:
-    """Only http(s) links survive: a javascript: or file: link must never reach a click."""
+    """Only http(s) links survive (urls.url_problem): a javascript: or file: link must never
+    reach a click."""
     raw = text(value).strip()
-    if not raw or len(raw) > 2048 or any(ch.isspace() or ord(ch) < 32 for ch in raw):
-        return None
-    try:
-        parts = urlsplit(raw)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return raw
+    return raw if url_problem(raw, http=True) is None else None
 
 
 def join_url(base: str, path: str) -> str | None:
