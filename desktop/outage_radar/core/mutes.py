@@ -14,6 +14,7 @@ from .settings import Settings
 
 TOMORROW_AT = time(7, 0)
 NIGHT_ENDS = time(4, 0)
+UNTIL_TOMORROW = -1.0  # the hours value of "until tomorrow" in the pause and mute intents
 
 
 def until_tomorrow(now: datetime) -> datetime:
