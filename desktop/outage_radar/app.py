@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -27,8 +28,14 @@ if TYPE_CHECKING:
     from .core.credentials import Credentials
     from .core.doctor import Report
     from .core.fetch import Fetcher
+    from .core.history import History
+    from .core.monitor import Monitor
+    from .core.probe_runner import ProbeRunner
     from .core.settings import Settings
+    from .core.state import ServiceState
+    from .notify import Notifier
     from .ui.controller import Controller
+    from .ui.single_instance import SingleInstance
     from .ui.tray import Tray
 
 log = logging.getLogger(__name__)
@@ -57,16 +64,21 @@ def make_preview(fetcher: Fetcher) -> Any:
     return partial(check.preview, fetcher)
 
 
-def make_diagnose(fetcher: Fetcher, credentials: Credentials, ctl: Controller) -> Any:
+def make_diagnose(
+    fetcher: Fetcher,
+    credentials: Credentials,
+    states: Callable[[], Mapping[str, ServiceState]],
+    settings: Callable[[], Settings],
+) -> Any:
     """The menu's "Is it just me?": a fresh page read, a probe and a connectivity check."""
 
     async def run(key: str) -> Report | None:
         from .core.doctor import diagnose  # only when asked
 
-        state = ctl.states().get(key)
+        state = states().get(key)
         if state is None:
             return None
-        hosts = ctl.settings.neutral_hosts
+        hosts = settings().neutral_hosts
         _, reports = await diagnose(
             [state.service], fetcher=fetcher, read_key=credentials.get, neutral_hosts=hosts
         )
@@ -114,17 +126,39 @@ def install_qt_messages() -> object:
     return qInstallMessageHandler(qt_message)
 
 
-async def _main(
-    ctl: Controller,
-    builtin: Catalog,
-    fixed: Catalog | None,
-    interval: float,
-    settings_aside: tuple[Path, str] | None = None,
-) -> int:
-    import asyncio
+@dataclass
+class Launch:
+    """What run_tray prepared before the event loop: the tray on screen, catalogs, settings."""
 
+    tray: Tray
+    single: SingleInstance
+    builtin: Catalog
+    fixed: Catalog | None  # --catalog: exactly these services
+    settings: Settings
+    interval: float | None  # --interval
+    settings_aside: tuple[Path, str] | None = None
+
+    def watched(self, settings: Settings) -> list[Service]:
+        """The services some settings watch: the catalog file's, else the settings' choice."""
+        if self.fixed is not None:
+            return list(self.fixed)
+        return resolve_services(settings, self.builtin)
+
+
+@dataclass
+class Running:
+    """What polls, probes and notifies until quit."""
+
+    monitor: Monitor
+    probes: ProbeRunner
+    notifier: Notifier
+    history: History
+    credentials: Credentials
+
+
+def _running(launch: Launch) -> Running:
+    """Build what polls and notifies (imported here, after the first paint)."""
     from .core.credentials import Credentials
-    from .core.early_warning import Lead
     from .core.history import History
     from .core.monitor import Monitor
     from .core.probe_runner import ProbeRunner
@@ -132,69 +166,108 @@ async def _main(
     from .ui import opener
     from .ui.icon import icon_file
 
-    await asyncio.sleep(0)  # let Qt paint the tray icon before the heavier imports run
-    services = list(fixed) if fixed is not None else resolve_services(ctl.settings, builtin)
+    settings = launch.settings
+    services = launch.watched(settings)
     history = History()
-    monitor = Monitor(services, history=history, interval=interval)
-    fallback: Callable[[Alert], None] | None = None
-    if ctl.status is not None:
-        fallback = ctl.status.show_alert
-    if ctl.tray is not None:
-        fallback = alert_fallback(ctl.tray, opener.open_url)
-    # Notifications show the shipped 128 px level icon.
-    notifier = Notifier(opener.open_url, fallback, icon_for=partial(icon_file, size=128))
     if history.moved_aside is not None:
         log.warning("history unreadable; moved aside to %s", history.moved_aside)
-    # A file set aside must not go unnoticed in a tray app: say so once, in a notification.
-    from . import notices
-
-    aside, problem = settings_aside or (None, "")
-    for notice in notices.startup(aside, problem, history.moved_aside):
-        ctl.spawn(notifier.show(notice))
-    ctl.monitor, ctl.history, ctl.notifier = monitor, history, notifier
-    ctl.preview = make_preview(monitor.fetcher)
-    monitor.add_listener(update=ctl.on_update, changes=ctl.on_changes)
+    monitor = Monitor(services, history=history, interval=launch.interval or settings.interval)
+    fallback = alert_fallback(launch.tray, opener.open_url)
+    # Notifications show the shipped 128 px level icon.
+    notifier = Notifier(opener.open_url, fallback, icon_for=partial(icon_file, size=128))
     # API probes with the user's keys (OS keyring only, read in a worker thread).
     credentials = Credentials()
-    probes = ProbeRunner(services, credentials.get, interval=ctl.settings.probe_interval)
-    probes.add_listener(ctl.on_probe)
-    ctl.probes, ctl.credentials = probes, credentials
-    ctl.diagnose = make_diagnose(monitor.fetcher, credentials, ctl)
+    probes = ProbeRunner(services, credentials.get, interval=settings.probe_interval)
+    return Running(monitor, probes, notifier, history, credentials)
+
+
+def _controller(launch: Launch, run: Running) -> Controller:
+    """The presenter and the controller, handed every part they use."""
+    from .core.early_warning import Lead
+    from .core.presenter import Presenter
+    from .ui.controller import Controller
+    from .ui.parts import Parts
+
+    lookup, history, fetcher = launch.fixed or launch.builtin, run.history, run.monitor.fetcher
+    # The lead of an incident still going on shows after a restart.
+    services = launch.watched(launch.settings)
+    leads = {s.id: Lead(s.id, *rows[0]) for s in services if (rows := history.leads(s.id, 1))}
+    presenter = Presenter(
+        launch.settings,
+        lookup,
+        fixed_services=launch.fixed is not None,
+        fixed_interval=launch.interval,
+        leads=leads,
+    )
 
     def record_lead(lead: Lead) -> None:
         history.record_lead(lead.service, lead.at, lead.minutes, lead.detail)
         history.commit()
 
-    ctl.record_lead = record_lead
-    for service in services:  # a lead of an incident still going on shows after a restart
-        if rows := history.leads(service.id, 1):
-            ctl.leads[service.id] = Lead(service.id, *rows[0])
-    ctl.render()
-    loop = asyncio.get_running_loop()
+    def states() -> Mapping[str, ServiceState]:
+        return run.monitor.states
+
+    parts = Parts(
+        monitor=run.monitor,
+        notifier=run.notifier,
+        services=launch.watched,
+        all_services=lambda: list(lookup),
+        probes=run.probes,
+        history=history,
+        credentials=run.credentials,
+        diagnose=make_diagnose(fetcher, run.credentials, states, lambda: presenter.settings),
+        preview=make_preview(fetcher),
+        record_lead=record_lead,
+    )
+    return Controller(presenter, parts, launch.tray)
+
+
+def _on_signals(loop: asyncio.AbstractEventLoop, handler: Callable[[], None] | None) -> None:
+    """SIGINT and SIGTERM quit (handler), or are given back (None)."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(sig, ctl.quit)
+            if handler is not None:
+                loop.add_signal_handler(sig, handler)
+            else:
+                loop.remove_signal_handler(sig)
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # Windows: Ctrl+C ends the process as usual
+
+
+async def _main(launch: Launch) -> int:
+    import asyncio
+
+    from . import notices
+
+    await asyncio.sleep(0)  # let Qt paint the tray icon before the heavier imports run
+    run = _running(launch)
+    ctl = _controller(launch, run)
+    # A file set aside must not go unnoticed in a tray app: say so once, in a notification.
+    aside, problem = launch.settings_aside or (None, "")
+    for notice in notices.startup(aside, problem, run.history.moved_aside):
+        ctl.tasks.spawn(run.notifier.show(notice))
+    run.monitor.add_listener(update=ctl.on_update, changes=ctl.on_changes)
+    run.probes.add_listener(ctl.on_probe)
+    launch.single.show_requested.connect(ctl.bring_to_front)
+    ctl.render()
+    loop = asyncio.get_running_loop()
+    _on_signals(loop, ctl.quit)
     try:
-        await monitor.start()
-        await probes.start()
-        if fixed is None and not ctl.settings.first_run_done:
+        await run.monitor.start()
+        await run.probes.start()
+        if launch.fixed is None and not ctl.settings.first_run_done:
             ctl.show_welcome()
-        log.info("watching %d services every %.0f s", len(services), interval)
+        log.info("watching %d services every %.0f s", len(run.monitor.states), run.monitor.interval)
         await ctl.quit_event.wait()
     finally:
         log.info("quitting")
-        await probes.stop()
-        await monitor.stop()
+        await run.probes.stop()
+        await run.monitor.stop()
         await ctl.drain()
-        await notifier.close()
-        history.close()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.remove_signal_handler(sig)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
+        await run.notifier.close()
+        run.history.close()
+        ctl.close_windows()
+        _on_signals(loop, None)
     return 0
 
 
@@ -229,12 +302,23 @@ def _first_icon(app: QApplication) -> QSystemTrayIcon | None:
     return icon
 
 
-def _bring_to_front(tray: Tray, ctl: Controller) -> None:
-    """A second launch asked us to show ourselves: the status window when there is no tray."""
-    if tray.in_tray:
-        ctl.bring_to_front()
-    else:
-        tray.status_window().present()
+def _catalogs(catalog_file: Path | None) -> tuple[Catalog, Catalog | None]:
+    """The built-in catalog, and the --catalog file's (raises CatalogError or OSError)."""
+    from .core import catalog as catalog_mod
+
+    builtin = catalog_mod.load_builtin()
+    return builtin, catalog_mod.load_file(catalog_file) if catalog_file is not None else None
+
+
+def _settings() -> tuple[Settings, tuple[Path, str] | None]:
+    """The user's settings, and the file set aside (with why) when it could not be read."""
+    from .core import settings as settings_store
+
+    loaded = settings_store.load()
+    if loaded.moved_aside is None:
+        return loaded.settings, None
+    log.warning("settings unreadable (%s); moved aside to %s", loaded.problem, loaded.moved_aside)
+    return loaded.settings, (loaded.moved_aside, loaded.problem)
 
 
 def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = False) -> int:
@@ -252,63 +336,36 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
         from . import logs
 
         logs.setup(debug=debug)
-    from .core import catalog as catalog_mod
     from .core.catalog import CatalogError
 
-    fixed: Catalog | None = None
     try:
-        builtin = catalog_mod.load_builtin()
-        if catalog_file is not None:
-            fixed = catalog_mod.load_file(catalog_file)
+        builtin, fixed = _catalogs(catalog_file)
     except (CatalogError, OSError) as exc:
         print(f"outage-radar: {exc}", file=sys.stderr)
         if first is not None:
             first.hide()
         single.close()
         return 2
-    from .core import settings as settings_store
-
-    loaded = settings_store.load()
-    if loaded.moved_aside is not None:
-        log.warning(
-            "settings unreadable (%s); moved aside to %s", loaded.problem, loaded.moved_aside
-        )
-    settings = loaded.settings
-
+    settings, aside = _settings()
     import asyncio
 
-    from .ui.controller import Controller
     from .ui.loop import QuietEventLoop
-
-    lookup = fixed if fixed is not None else builtin
     from .ui.tray import Tray
 
     # Always a tray object: without a tray now it shows the status window, and puts the icon
     # up by itself when a panel comes later (a login where the panel starts after the app).
-    tray = Tray(lookup, icon=first)
+    tray = Tray(fixed or builtin, icon=first)
     tray.start()
     app.processEvents()  # the first paint, before the monitor is even imported
-    ctl = Controller(
-        tray=tray,
-        status=None,
-        catalog=lookup,
-        all_services=lambda: list(lookup),
-        settings=settings,
-        resolve=None if fixed is not None else (lambda s: resolve_services(s, builtin)),
-        fixed_interval=interval,
-    )
-    single.show_requested.connect(partial(_bring_to_front, tray, ctl))
+    launch = Launch(tray, single, builtin, fixed, settings, interval, aside)
     old_hook = sys.excepthook
     sys.excepthook = _excepthook
     try:
         with asyncio.Runner(loop_factory=lambda: QuietEventLoop(app)) as runner:
             runner.get_loop().set_exception_handler(_loop_exception)
-            aside = (loaded.moved_aside, loaded.problem) if loaded.moved_aside else None
-            code = runner.run(_main(ctl, builtin, fixed, interval or settings.interval, aside))
+            code = runner.run(_main(launch))
     finally:
         sys.excepthook = old_hook
         single.close()
         tray.close()
-        for window in ctl.windows.values():
-            window.close()
     return code

@@ -14,11 +14,13 @@ from outage_radar.core import settings as settings_store
 from outage_radar.core.alerts import Alert
 from outage_radar.core.catalog import Service
 from outage_radar.core.model import Change, ChangeKind, Level
+from outage_radar.core.presenter import Presenter
 from outage_radar.core.settings import Settings
 from outage_radar.core.state import ServiceState
 from outage_radar.notify.fallback import BalloonNotifier, balloon_title
 from outage_radar.ui import opener
 from outage_radar.ui.controller import Controller
+from outage_radar.ui.parts import Parts
 from outage_radar.ui.single_instance import SingleInstance
 from outage_radar.ui.tray import Tray
 
@@ -58,16 +60,6 @@ class FakeNotifier:
 def setup(qtbot: QtBot, tmp_path: Path) -> tuple[Controller, Tray, FakeMonitor, FakeNotifier]:
     tray = Tray(CATALOG)
     settings = Settings(services=["chatgpt", "claude"])
-    ctl = Controller(
-        tray=tray,
-        status=None,
-        catalog=CATALOG,
-        all_services=lambda: list(CATALOG.values()),
-        settings=settings,
-        settings_path=tmp_path / "settings.toml",
-        resolve=lambda s: [CATALOG[k] for k in s.services],
-        now=lambda: NOW,
-    )
     monitor = FakeMonitor(
         {
             "chatgpt": state("chatgpt", Level.MAJOR_OUTAGE),
@@ -75,7 +67,14 @@ def setup(qtbot: QtBot, tmp_path: Path) -> tuple[Controller, Tray, FakeMonitor, 
         }
     )
     notifier = FakeNotifier()
-    ctl.monitor, ctl.notifier = monitor, notifier
+    parts = Parts(
+        monitor=monitor,
+        notifier=notifier,
+        services=lambda s: [CATALOG[k] for k in s.services],
+        all_services=lambda: list(CATALOG.values()),
+        settings_path=tmp_path / "settings.toml",
+    )
+    ctl = Controller(Presenter(settings, CATALOG, now=lambda: NOW), parts, tray)
     return ctl, tray, monitor, notifier
 
 

@@ -16,12 +16,14 @@ from outage_radar.core.catalog import Probe, Service, load_builtin
 from outage_radar.core.credentials import SERVICE, Credentials
 from outage_radar.core.doctor import Connectivity, HostCheck, Report, Verdict
 from outage_radar.core.model import Level, Snapshot
+from outage_radar.core.presenter import Presenter
 from outage_radar.core.probe_runner import ProbeRunner
 from outage_radar.core.probes import Outcome, ProbeResult
 from outage_radar.core.settings import Settings
 from outage_radar.core.state import ServiceState
 from outage_radar.ui.controller import Controller
 from outage_radar.ui.keys_section import KeysSection
+from outage_radar.ui.parts import Parts
 from outage_radar.ui.settings_window import SettingsWindow
 from outage_radar.ui.tray import Tray
 from tests.fakeapi import MemoryKeyring
@@ -147,31 +149,31 @@ def state(level: Level, since_min: int = 0) -> dict[str, ServiceState]:
 @pytest.fixture
 def wired(qtbot: QtBot, tmp_path: Path) -> tuple[Controller, Tray, FakeNotifier, list[object]]:
     tray = Tray(BUILTIN)
-    ctl = Controller(
-        tray=tray,
-        status=None,
-        catalog=BUILTIN,
-        all_services=lambda: list(BUILTIN),
-        settings=Settings(services=["openai-api"]),
-        settings_path=tmp_path / "settings.toml",
-        now=lambda: NOW,
-    )
     notifier = FakeNotifier()
     leads: list[object] = []
-    ctl.monitor, ctl.notifier = FakeMonitor(state(Level.OPERATIONAL)), notifier  # type: ignore[assignment]
-    ctl.probes = ProbeRunner([OPENAI], lambda name: None)  # type: ignore[list-item]
-    ctl.record_lead = leads.append
-    return ctl, tray, notifier, leads
+    settings = Settings(services=["openai-api"])
+    parts = Parts(
+        monitor=FakeMonitor(state(Level.OPERATIONAL)),
+        notifier=notifier,  # type: ignore[arg-type]
+        services=lambda s: [OPENAI],  # type: ignore[list-item]
+        all_services=lambda: list(BUILTIN),
+        probes=ProbeRunner([OPENAI], lambda name: None),  # type: ignore[list-item]
+        settings_path=tmp_path / "settings.toml",
+        record_lead=leads.append,
+    )
+    presenter = Presenter(settings, BUILTIN, now=lambda: NOW, fixed_services=True)
+    return Controller(presenter, parts, tray), tray, notifier, leads
 
 
 async def test_failing_probes_raise_the_early_warning_and_the_lead_is_kept(
     wired: tuple[Controller, Tray, FakeNotifier, list[object]], qtbot: QtBot
 ) -> None:
     ctl, tray, notifier, leads = wired
-    assert ctl.probes is not None
+    probes = ctl.parts.probes
+    assert isinstance(probes, ProbeRunner)
     for minute in (0, 1, 2):
         result = ProbeResult("openai-api", Outcome.TIMEOUT, NOW + timedelta(minutes=minute))
-        ctl.probes.history.setdefault("openai-api", deque()).append(result)
+        probes.history.setdefault("openai-api", deque()).append(result)
         ctl.on_probe(result)
     await ctl.drain()
     (alert,) = notifier.shown
@@ -180,8 +182,8 @@ async def test_failing_probes_raise_the_early_warning_and_the_lead_is_kept(
     )
     sub = submenu(tray.menu, "OpenAI API")
     assert "Your API key: timeout · ×××" in texts(sub)
-    ctl.monitor = FakeMonitor(state(Level.PARTIAL_OUTAGE, since_min=11))  # type: ignore[assignment]
-    ctl.on_update(ctl.monitor.states)
+    ctl.parts.monitor = FakeMonitor(state(Level.PARTIAL_OUTAGE, since_min=11))
+    ctl.on_update(ctl.parts.monitor.states)
     (lead,) = leads
     assert lead.minutes == 9  # type: ignore[attr-defined]
     assert "You knew 9 min earlier than the status page" in texts(submenu(tray.menu, "OpenAI API"))
@@ -206,7 +208,7 @@ async def test_is_it_just_me_shows_the_verdict(
             net,
         )
 
-    ctl.diagnose = diagnose
+    ctl.parts.diagnose = diagnose
     ctl.render()
     with qtbot.waitSignal(tray.doctor_requested):
         find(submenu(tray.menu, "OpenAI API"), "Is it just me?").trigger()

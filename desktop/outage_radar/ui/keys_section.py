@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidg
 from ..core.catalog import Probe, Service
 from ..core.credentials import CredentialError, Credentials, clean_secret
 from ..core.probes import ProbeResult, run_probe
+from ..core.tasks import TaskSet
 from .labels import plain
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class KeysSection(QWidget):
         self.store = store
         self.tester: Tester = tester or (lambda sid, probe, key: run_probe(sid, probe, key))
         self.rows: dict[str, _Row] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.tasks = TaskSet()  # keyring calls and tests, never on the UI thread
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.note = _label(
@@ -91,13 +92,10 @@ class KeysSection(QWidget):
         self.spawn(job(name))
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.spawn(coro)
 
     async def drain(self) -> None:
-        if self._tasks:
-            await asyncio.wait(list(self._tasks))
+        await self.tasks.drain()
 
     def _show_stored(self, stored: set[str]) -> None:
         for name, row in self.rows.items():

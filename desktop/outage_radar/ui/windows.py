@@ -1,0 +1,125 @@
+"""The windows the app opens on demand: About, History, Settings, "Is it just me?" and Welcome.
+
+Each window class is imported when first opened, so the first paint of the tray does not wait
+for them. One of each kind is kept (by name in `open`), so a window shown is never collected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from .. import __version__
+
+if TYPE_CHECKING:
+    from ..core.catalog import Service
+    from ..core.credentials import Credentials
+    from ..core.settings import Settings
+    from .doctor_box import Diagnose
+    from .history_window import HistoryReader
+    from .keys_section import KeysSection
+
+Spawn = Callable[[Coroutine[Any, Any, None]], None]
+ABOUT = (
+    "Outage Radar {version}\n\nWatches the status pages of the AI services you use and tells "
+    "you when one has trouble, and when it is back."
+)
+
+
+def raise_window(window: QWidget) -> None:
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+class Windows:
+    def __init__(self, spawn: Spawn) -> None:
+        self.spawn = spawn
+        self.open: dict[str, QWidget] = {}
+
+    def _show(self, name: str, window: QWidget) -> QWidget:
+        self.open[name] = window
+        raise_window(window)
+        return window
+
+    def visible(self, name: str) -> QWidget | None:
+        window = self.open.get(name)
+        return window if window is not None and window.isVisible() else None
+
+    def about(self) -> None:
+        # Not modal: a nested event loop would stall polling while the box is open.
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "About Outage Radar", ABOUT.format(version=__version__)
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        self._show("about", box)
+
+    def history(
+        self, history: HistoryReader, services: Sequence[Service], now: Callable[[], datetime]
+    ) -> None:
+        from .history_window import HistoryWindow
+
+        window = self.open.get("history")
+        if isinstance(window, HistoryWindow):
+            window.set_services(services)
+            raise_window(window)
+        else:
+            self._show("history", HistoryWindow(history, services, now))
+
+    def refresh_history(self) -> None:
+        window = self.visible("history")
+        if window is not None and hasattr(window, "refresh"):
+            window.refresh()
+
+    def keys(
+        self, services: Iterable[Service], credentials: Credentials, changed: Callable[[], None]
+    ) -> KeysSection:
+        from .keys_section import KeysSection
+
+        keys = KeysSection(services, credentials)
+        keys.changed.connect(changed)
+        self.spawn(keys.refresh())
+        return keys
+
+    def settings(
+        self,
+        current: Settings,
+        services: Sequence[Service],
+        components: Mapping[str, Sequence[str]],
+        saved: Callable[[Settings], None],
+        **options: Any,
+    ) -> None:
+        """The Settings window; `options` go to SettingsWindow (preview, path, keys, ...)."""
+        from .settings_window import SettingsWindow
+
+        window = SettingsWindow(current, services, components=components, **options)
+        window.saved.connect(saved)
+        self._show("settings", window)
+
+    def doctor(self, diagnose: Diagnose, service: str) -> None:
+        """ "Is it just me?" for one service, in a window that fills in when the checks end."""
+        from .doctor_box import doctor_box
+
+        box, job = doctor_box(diagnose, service)
+        self._show("doctor", box)
+        self.spawn(job)
+
+    def welcome(
+        self,
+        services: Sequence[Service],
+        selected: Sequence[str],
+        chosen: Callable[[list[str]], None],
+    ) -> None:
+        from .welcome_window import WelcomeWindow
+
+        window = WelcomeWindow(services, selected)
+        window.chosen.connect(chosen)
+        self._show("welcome", window)
+
+    def close_all(self) -> None:
+        for window in self.open.values():
+            window.close()
