@@ -70,7 +70,7 @@ def test_the_no_feed_mark_is_neutral_not_the_unknown_grey() -> None:
     assert spec.glyph is Glyph.ARROW and spec.glyph is not icon_spec(Level.UNKNOWN).glyph
     r, g, b = _rgb(spec.color)
     assert max(r, g, b) - min(r, g, b) < 30 and min(r, g, b) > 200  # pale, no alarm hue
-    assert spec.description == NO_FEED  # the same words as the menu and the CLI
+    assert spec.level.label == NO_FEED  # the same words as the menu and the CLI
 
 
 def test_uptime_bars_use_level_colors_and_a_pale_no_data_grey() -> None:

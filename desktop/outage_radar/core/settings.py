@@ -63,17 +63,6 @@ class Settings:
         level = Level.parse(self.min_level)
         return level if level is not Level.UNKNOWN else Level.DEGRADED
 
-    def muted_until(self, service: str) -> datetime | None | bool:
-        """False when not muted, None when muted indefinitely, else the end of the mute."""
-        if service not in self.muted:
-            return False
-        raw = self.muted[service]
-        if not raw:
-            return None
-        try:
-            return datetime.fromisoformat(raw)
-        except ValueError:
-            return False
 
 
 def settings_path() -> Path:

@@ -29,11 +29,8 @@ class Notifier:
     ) -> None:
         self.native: NativeNotifier | None = native or NativeNotifier(open_url, icon_for=icon_for)
         self.fallback = fallback
-        self.sent: list[Alert] = []
 
     async def show(self, alert: Alert) -> None:
-        self.sent.append(alert)
-        del self.sent[:-20]  # the last few, for the status window and debugging
         if self.native is not None:
             try:
                 await self.native.show(alert)

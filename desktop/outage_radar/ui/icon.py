@@ -15,16 +15,12 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QPixmap
 
 from .. import paths
-from .icon_spec import IconKey
+from .icon_spec import SIZES, IconKey, file_name
 
-# Every size from 16 px to 4x HiDPI; only the ones a screen asks for are ever decoded.
-SIZES = (16, 20, 22, 24, 32, 40, 48, 64, 96, 128, 256)
+__all__ = ["SIZES", "file_name", "icon_file", "level_icon"]
+
 FOLDER = "icons/levels"
 _cache: dict[IconKey, QIcon] = {}
-
-
-def file_name(level: IconKey, size: int) -> str:
-    return f"{level.value}-{size}.png"
 
 
 def _folder() -> Path | None:

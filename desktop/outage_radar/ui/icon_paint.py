@@ -13,8 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
 
-from .icon import SIZES, file_name
-from .icon_spec import ICON_KEYS, Badge, Glyph, IconKey, IconSpec, icon_spec
+from .icon_spec import ICON_KEYS, SIZES, Badge, Glyph, IconKey, IconSpec, file_name, icon_spec
 
 
 def _glyph_path(glyph: Glyph) -> QPainterPath:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ..core.failures import NO_FEED
 from ..core.model import Level
 
 
@@ -33,13 +34,19 @@ class Mark(enum.Enum):
 
     @property
     def label(self) -> str:
-        # core.state.NO_FEED's words; not imported, as that pulls the catalog into first paint.
-        return "no public status feed"
+        return NO_FEED  # the same words as the menu and the CLI
 
 
 IconKey = Level | Mark
 # Every icon shipped in resources/icons/levels (file names are the keys' values).
 ICON_KEYS: tuple[IconKey, ...] = (*Level, *Mark)
+# Every size from 16 px to 4x HiDPI; only the ones a screen asks for are ever decoded.
+SIZES = (16, 20, 22, 24, 32, 40, 48, 64, 96, 128, 256)
+
+
+def file_name(level: IconKey, size: int) -> str:
+    """The shipped PNG of a level at one size (ui.icon loads it, ui.icon_paint writes it)."""
+    return f"{level.value}-{size}.png"
 
 
 # A dark rim keeps light fills visible on light panels; the fills themselves stand out on dark.
@@ -57,11 +64,6 @@ class IconSpec:
     glyph: Glyph
     glyph_color: str
     outline: str = OUTLINE
-
-    @property
-    def description(self) -> str:
-        """What the icon says, for screen readers and tooltips."""
-        return self.level.label
 
 
 _SPECS: dict[IconKey, tuple[str, Badge, Glyph, str]] = {

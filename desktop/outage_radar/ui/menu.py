@@ -15,10 +15,11 @@ from typing import Protocol
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu
 
+from ..core.mutes import UNTIL_TOMORROW
 from . import opener
 from .icon import level_icon
 from .labels import menu_label
-from .menu_model import UNTIL_TOMORROW, Entry, Intent, Kind
+from .menu_model import Entry, Intent, Kind
 
 __all__ = ["UNTIL_TOMORROW", "MenuIntents", "MenuView", "run_intent"]
 

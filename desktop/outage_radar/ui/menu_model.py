@@ -17,6 +17,7 @@ from ..core.alerts import ServiceLookup, best_alternatives
 from ..core.catalog import CATEGORIES
 from ..core.links import safe_url, search_links, status_url, support_url, tool_url
 from ..core.model import Incident, Level, Maintenance
+from ..core.mutes import UNTIL_TOMORROW
 from ..core.settings import Settings
 from ..core.state import NO_FEED, ServiceState, counted
 from .icon_spec import IconKey, Mark
@@ -35,7 +36,6 @@ from .labels import (
 MAX_COMPONENTS = 12
 MAX_INCIDENTS = 5
 MAX_MAINTENANCES = 3
-UNTIL_TOMORROW = -1.0  # the hours value of "until tomorrow" in pause and mute intents
 # Up to this many services are listed on the top level; more are grouped by category, so the
 # menu fits a 768 px screen and opens fast with 100 services (issue 13).
 FLAT_LIMIT = 15

@@ -123,7 +123,10 @@ class SettingsWindow(QDialog):
         row.addWidget(QLabel("to"))
         row.addWidget(self.quiet_end)
         form.addRow(self.quiet, row)
-        hint = QLabel("Muting one service or component: use its menu in the tray.")
+        hint = QLabel(
+            "Muting one service: use its menu in the tray. To hear nothing about one of its "
+            "components, untick the component under the service in the Services tab."
+        )
         hint.setWordWrap(True)
         form.addRow(hint)
         return tab
