@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 from .. import __version__
 
 
-def _interval(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 5:
-        raise argparse.ArgumentTypeError("the interval must be at least 5 seconds")
-    return value
+class _Commands(Protocol):
+    """What the helpers below use of the object add_subparsers() returns (its class is private)."""
+
+    def add_parser(self, name: str, **options: Any) -> argparse.ArgumentParser: ...
+
+
+def _seconds(least: float, rule: str) -> Callable[[str], float]:
+    """An argument type: a number of seconds, at least `least` (`rule` says so when not)."""
+
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value >= least:
+            raise argparse.ArgumentTypeError(rule)
+        return value
+
+    return seconds
+
+
+_interval = _seconds(5, "the interval must be at least 5 seconds")
+_timeout = _seconds(0, "the timeout must be 0 or more seconds")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,19 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _timeout(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError("the timeout must be 0 or more seconds")
-    return value
-
-
-def _add_wait_command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def _add_wait_command(sub: _Commands, common: argparse.ArgumentParser) -> None:
     """wait: for scripts, CI jobs and coding agents that should pause during an outage."""
     wait = sub.add_parser(
         "wait",
@@ -107,9 +111,7 @@ def _add_wait_command(
     wait.add_argument("--json", action="store_true", help="print the final state as JSON")
 
 
-def _add_catalog_command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def _add_catalog_command(sub: _Commands, common: argparse.ArgumentParser) -> None:
     """catalog check: for maintainers, whether each entry still matches its live page."""
     catalog = sub.add_parser("catalog", help="maintainer tools for the service catalog")
     actions = catalog.add_subparsers(dest="catalog_action", metavar="ACTION", required=True)
@@ -121,9 +123,7 @@ def _add_catalog_command(
     check.add_argument("--json", action="store_true", help="print a JSON list, one per entry")
 
 
-def _add_probe_commands(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def _add_probe_commands(sub: _Commands, common: argparse.ArgumentParser) -> None:
     """keys, probe and doctor: API keys live in the OS keyring, never in an argument."""
     keys = sub.add_parser("keys", help="store, list or delete API keys (OS keyring only)")
     actions = keys.add_subparsers(dest="keys_action", metavar="ACTION", required=True)

@@ -9,19 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..core import catalog as catalog_mod
-from ..core.catalog import CatalogError
 from ..core.catalog_check import EntryReport, check_catalog
 from ..core.text import clean
-from .commands import UsageError
+from .commands import load_catalog
 
 
 def check(path: Path | None, *, as_json: bool) -> int:
     """Check the built-in catalog (or FILE); exit 1 when any entry drifted, else 0."""
-    try:
-        cat = catalog_mod.load_file(path) if path is not None else catalog_mod.load_builtin()
-    except CatalogError as exc:
-        raise UsageError(str(exc)) from None
+    cat = load_catalog(path)
     reports = asyncio.run(check_catalog(list(cat)))
     if as_json:
         print(json.dumps([report_json(r) for r in reports], ensure_ascii=False, indent=2))

@@ -22,17 +22,29 @@ class UsageError(Exception):
     """Bad arguments or an unusable catalog file; exit code 2."""
 
 
-def _load_catalog(path: Path | None) -> Catalog:
+def load_catalog(path: Path | None) -> Catalog:
     try:
         return catalog_mod.load_file(path) if path is not None else catalog_mod.load_builtin()
     except CatalogError as exc:
         raise UsageError(str(exc)) from None
 
 
+def pick(path: Path | None, ids: Sequence[str]) -> list[Service]:
+    """The catalog's services with these ids, in this order; a usage error names one unknown."""
+    cat = load_catalog(path)
+    found = []
+    for key in ids:
+        service = cat.get(key)
+        if service is None:
+            raise UsageError(f"unknown service id: {key!r} (see `outage-radar services`)")
+        found.append(service)
+    return found
+
+
 def watched(path: Path | None) -> list[Service]:
     """The services to watch: exactly the catalog file's, else the user's settings."""
     if path is not None:
-        return list(_load_catalog(path))
+        return list(load_catalog(path))
     result = settings_mod.load()
     if result.moved_aside is not None:
         print(
@@ -53,12 +65,7 @@ def status(urls: Sequence[str], ids: Sequence[str], path: Path | None, *, as_jso
         except CatalogError as exc:
             raise UsageError(str(exc)) from None
     if ids:
-        cat = _load_catalog(path)
-        for key in ids:
-            found = cat.get(key)
-            if found is None:
-                raise UsageError(f"unknown service id: {key!r} (see `outage-radar services`)")
-            chosen.append(found)
+        chosen += pick(path, ids)
     if not urls and not ids:
         chosen = watched(path)
     if not chosen:
@@ -122,7 +129,7 @@ async def _watch(services: list[Service], interval: float, as_json: bool) -> int
 
 
 def services(path: Path | None, *, as_json: bool) -> int:
-    cat = _load_catalog(path)
+    cat = load_catalog(path)
     if as_json:
         print(json.dumps({"services": [output.service_json(s) for s in cat]}, indent=2))
     else:

@@ -19,22 +19,13 @@ from ..core.credentials import Credentials
 from ..core.doctor import Connectivity, Report, Verdict, diagnose
 from ..core.fetch import Fetcher
 from ..core.text import clean
-from .commands import UsageError, _load_catalog, watched
+from .commands import UsageError, pick, watched
 
 _EXIT = {Verdict.ALL_GOOD: 0, Verdict.PROVIDER_DOWN: 1, Verdict.FAILING_FOR_YOU: 1}
 
 
 def chosen(path: Path | None, ids: Sequence[str]) -> list[Service]:
-    if not ids:
-        return watched(path)
-    catalog = _load_catalog(path)
-    found = []
-    for key in ids:
-        service = catalog.get(key)
-        if service is None:
-            raise UsageError(f"unknown service id: {key!r} (see `outage-radar services`)")
-        found.append(service)
-    return found
+    return pick(path, ids) if ids else watched(path)
 
 
 def text(net: Connectivity, reports: Sequence[Report], elapsed_ms: int) -> str:

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from ..core.catalog import Catalog
 from ..core.credentials import MAX_KEY, CredentialError, Credentials, clean_secret, name_problem
-from .commands import UsageError, _load_catalog
+from .commands import UsageError, load_catalog
 
 
 def probe_keys(catalog: Catalog) -> dict[str, list[str]]:
@@ -115,7 +115,7 @@ def run(
         )
     store = store or Credentials()
     if action == "set":
-        return set_key(name or "", _load_catalog(path), store)
+        return set_key(name or "", load_catalog(path), store)
     if action == "delete":
         return delete_key(name or "", store)
-    return list_keys(_load_catalog(path), store)
+    return list_keys(load_catalog(path), store)

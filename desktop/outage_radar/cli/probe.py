@@ -17,7 +17,7 @@ from ..core.catalog import Service
 from ..core.credentials import CredentialError, Credentials
 from ..core.probes import ProbeResult, run_probe
 from ..core.text import clean, elide
-from .commands import _load_catalog
+from .commands import load_catalog
 
 
 def table(results: Sequence[ProbeResult], names: dict[str, str]) -> str:
@@ -44,7 +44,7 @@ async def probe_all(
 
 
 def probe(path: Path | None, *, as_json: bool, store: Credentials | None = None) -> int:
-    services = [s for s in _load_catalog(path) if s.probe is not None]
+    services = [s for s in load_catalog(path) if s.probe is not None]
     store = store or Credentials()
     try:
         keys = {n: store.get(n) for n in {s.probe.key for s in services if s.probe}}

@@ -22,7 +22,7 @@ from ..core.model import Level, Snapshot
 from ..core.text import clean
 from ..core.watch import FAILS_TO_UNKNOWN
 from . import output
-from .commands import UsageError, _load_catalog
+from .commands import UsageError, pick
 
 DEFAULT_INTERVAL = 15.0
 
@@ -35,13 +35,7 @@ def wait(
     interval: float | None,
     as_json: bool,
 ) -> int:
-    cat = _load_catalog(path)
-    services: list[Service] = []
-    for key in dict.fromkeys(ids):
-        found = cat.get(key)
-        if found is None:
-            raise UsageError(f"unknown service id: {key!r} (see `outage-radar services`)")
-        services.append(found)
+    services = pick(path, list(dict.fromkeys(ids)))
     if timeout is not None and timeout < 0:
         raise UsageError("--timeout must not be negative")
     waiter = Waiter(services, interval or DEFAULT_INTERVAL, timeout)
