@@ -6,11 +6,10 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -26,6 +25,7 @@ from ..core.model import Level, Snapshot
 from ..core.settings import CustomPage
 from ..core.urls import slug
 from .labels import plain
+from .widgets import plain_label
 
 Preview = Callable[[str], Awaitable[PagePreview]]
 PREVIEW_TIMEOUT = 30.0
@@ -51,13 +51,6 @@ def describe(snapshot: Snapshot) -> str:
     return " · ".join(bits)
 
 
-def _plain_label() -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
-
-
 class AddPageBox(QGroupBox):
     changed = Signal()
 
@@ -73,7 +66,7 @@ class AddPageBox(QGroupBox):
         self.name.setPlaceholderText("Name shown in the menu")
         self.add = QPushButton("Add")
         self.add.setEnabled(False)
-        self.result = _plain_label()
+        self.result = plain_label()
         self.list = QListWidget()
         self.list.setMaximumHeight(96)  # the service tree above gets the room
         self.remove = QPushButton("Remove selected")

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
-    QLabel,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from . import opener
 from .icon import level_icon
 from .labels import clock, plain
 from .uptime_bars import UptimeBars
+from .widgets import plain_label
 
 DAYS = 90
 URL_ROLE = Qt.ItemDataRole.UserRole
@@ -56,13 +56,6 @@ class HistoryReader(Protocol):
     def incidents(self, service: str, limit: int = ...) -> Sequence[IncidentLike]: ...
     def last_check(self, service: str) -> datetime | None: ...
     def leads(self, service: str, limit: int = ...) -> Sequence[tuple[datetime, float, str]]: ...
-
-
-def plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
 
 
 class HistoryWindow(QWidget):

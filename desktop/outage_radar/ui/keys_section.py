@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from ..core.catalog import Probe, Service
@@ -22,6 +22,7 @@ from ..core.credentials import CredentialError, Credentials, clean_secret
 from ..core.probes import ProbeResult, run_probe
 from ..core.tasks import TaskSet
 from .labels import plain
+from .widgets import plain_label
 
 log = logging.getLogger(__name__)
 Tester = Callable[[str, Probe, str], Awaitable[ProbeResult]]
@@ -37,13 +38,6 @@ class _Row:
     status: QLabel
 
 
-def _label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # probe details come from the network
-    label.setWordWrap(True)
-    return label
-
-
 class KeysSection(QWidget):
     changed = Signal()  # a key was stored or removed: the app probes again
 
@@ -57,7 +51,7 @@ class KeysSection(QWidget):
         self.tasks = TaskSet()  # keyring calls and tests, never on the UI thread
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.note = _label(
+        self.note = plain_label(
             "Keys are kept in your OS keyring, never in the settings file. Paste a key and "
             "press Test to save and check it."
         )
@@ -72,9 +66,11 @@ class KeysSection(QWidget):
             field.setEchoMode(QLineEdit.EchoMode.Password)  # masked, and Qt blocks copying it
             field.setObjectName(f"key-{name}")
             first, probe = group[0]
-            row = _Row(first.id, probe, field, QPushButton("Test"), QPushButton("Remove"), _label())
+            row = _Row(
+                first.id, probe, field, QPushButton("Test"), QPushButton("Remove"), plain_label()
+            )
             title = " / ".join(plain(s.name, 40) for s, _ in group)
-            grid.addWidget(_label(title), line, 0)
+            grid.addWidget(plain_label(title), line, 0)
             grid.addWidget(field, line, 1)
             grid.addWidget(row.test, line, 2)
             grid.addWidget(row.remove, line, 3)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -33,6 +32,7 @@ from .labels import header, overall_icon, plain, service_name, state_icon, statu
 from .menu import MenuView
 from .menu_model import Entry, Intent
 from .tray_host import desktop_environ, no_tray_text, session_bus
+from .widgets import plain_label
 
 COMPACT = (400, 380)  # a fixed size: sway floats a fixed-size window instead of tiling it
 MARGIN = 8
@@ -74,13 +74,6 @@ def window_spot(
     return x, y
 
 
-def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
-
-
 class StatusWindow(QWidget):
     check_now_requested = Signal()
     settings_requested = Signal()
@@ -92,13 +85,13 @@ class StatusWindow(QWidget):
         self.menus = menus
         self.setWindowTitle("Outage Radar")
         self.resize(420, 360)
-        self.explanation = _plain(no_tray_text(desktop_environ(), bus=session_bus()))
-        self.headline = _plain("Checking…")
+        self.explanation = plain_label(no_tray_text(desktop_environ(), bus=session_bus()))
+        self.headline = plain_label("Checking…")
         self.services = QListWidget()
         self.services.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.services.customContextMenuRequested.connect(self._service_menu_at)
         self.services.itemActivated.connect(self._service_menu_of)
-        self.last_alert = _plain()
+        self.last_alert = plain_label()
         self._rows: list[tuple[str, str, IconKey]] = []
         self._popup: QMenu | None = None  # kept while shown: a collected QMenu closes at once
         layout = QVBoxLayout(self)
