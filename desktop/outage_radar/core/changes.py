@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from .model import Change, ChangeKind, Component, Incident, Level, Snapshot
 
@@ -30,48 +32,35 @@ def diff(
     since: datetime | None = None,
 ) -> list[Change]:
     """Every change from `old` to `new`; both are known (not unknown) snapshots."""
+    # Every change of this pair has the same service, levels and time; only its kind and
+    # subject differ (a component keeps its own levels).
+    change = partial(Change, service, name, old=old.level, new=new.level, at=at)
     changes: list[Change] = []
     attached: set[str] = set()
     if old.level is not new.level:
         incident = _worst_incident(new) if new.level.is_problem else _worst_incident(old)
         if incident is not None:
             attached.add(incident.id)
-        changes.append(
-            Change(
-                service,
-                name,
-                ChangeKind.LEVEL,
-                old.level,
-                new.level,
-                at,
-                incident=incident,
-                since=since,
-            )
-        )
-    changes.extend(_components(service, name, old.components, new.components, at))
-    changes.extend(_incidents(service, name, old, new, at, attached))
-    changes.extend(_maintenances(service, name, old, new, at))
+        changes.append(change(ChangeKind.LEVEL, incident=incident, since=since))
+    changes.extend(_components(change, old.components, new.components))
+    changes.extend(_incidents(change, old, new, attached))
+    changes.extend(_maintenances(change, old, new))
     return changes
 
 
 def _components(
-    service: str, name: str, old: tuple[Component, ...], new: tuple[Component, ...], at: datetime
+    change: Callable[..., Change], old: tuple[Component, ...], new: tuple[Component, ...]
 ) -> list[Change]:
     before = {c.name: c.level for c in old}
-    out = []
-    for comp in new:
-        prev = before.get(comp.name)
-        if prev is not None and prev is not comp.level:
-            out.append(
-                Change(
-                    service, name, ChangeKind.COMPONENT, prev, comp.level, at, component=comp.name
-                )
-            )
-    return out
+    return [
+        change(ChangeKind.COMPONENT, old=prev, new=comp.level, component=comp.name)
+        for comp in new
+        if (prev := before.get(comp.name)) is not None and prev is not comp.level
+    ]
 
 
 def _incidents(
-    service: str, name: str, old: Snapshot, new: Snapshot, at: datetime, attached: set[str]
+    change: Callable[..., Change], old: Snapshot, new: Snapshot, attached: set[str]
 ) -> list[Change]:
     before = {i.id: i for i in old.incidents}
     after = {i.id: i for i in new.incidents}
@@ -81,57 +70,32 @@ def _incidents(
         if key in attached:
             continue
         if prev is None:
-            kind = ChangeKind.INCIDENT_OPENED
+            out.append(change(ChangeKind.INCIDENT_OPENED, incident=inc))
         elif (prev.latest_update, prev.stage, prev.level) != (
             inc.latest_update,
             inc.stage,
             inc.level,
         ):
-            kind = ChangeKind.INCIDENT_UPDATED
-        else:
-            continue
-        out.append(Change(service, name, kind, old.level, new.level, at, incident=inc))
-    for key, inc in before.items():
-        if key not in after and key not in attached:
-            out.append(
-                Change(
-                    service,
-                    name,
-                    ChangeKind.INCIDENT_RESOLVED,
-                    old.level,
-                    new.level,
-                    at,
-                    incident=inc,
-                    since=inc.started,
-                )
-            )
+            out.append(change(ChangeKind.INCIDENT_UPDATED, incident=inc))
+    out += [
+        change(ChangeKind.INCIDENT_RESOLVED, incident=inc, since=inc.started)
+        for key, inc in before.items()
+        if key not in after and key not in attached
+    ]
     return out
 
 
-def _maintenances(
-    service: str, name: str, old: Snapshot, new: Snapshot, at: datetime
-) -> list[Change]:
+def _maintenances(change: Callable[..., Change], old: Snapshot, new: Snapshot) -> list[Change]:
     was = {m.id: m for m in old.maintenances if m.active}
     now = {m.id: m for m in new.maintenances if m.active}
-    out = [
-        Change(
-            service, name, ChangeKind.MAINTENANCE_STARTED, old.level, new.level, at, maintenance=m
-        )
+    started = [
+        change(ChangeKind.MAINTENANCE_STARTED, maintenance=m)
         for key, m in now.items()
         if key not in was
     ]
-    out += [
-        Change(
-            service,
-            name,
-            ChangeKind.MAINTENANCE_ENDED,
-            old.level,
-            new.level,
-            at,
-            maintenance=m,
-            since=m.starts,
-        )
+    ended = [
+        change(ChangeKind.MAINTENANCE_ENDED, maintenance=m, since=m.starts)
         for key, m in was.items()
         if key not in now
     ]
-    return out
+    return started + ended

@@ -13,7 +13,9 @@ from .common import (
     NOT_HTML,
     ParseError,
     body,
+    epoch,
     ident,
+    newest,
     obj,
     objs,
     page_level,
@@ -146,16 +148,6 @@ def _log(event: dict[str, Any]) -> list[dict[str, Any]]:
     return entries[:200]
 
 
-def _newest(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    best: dict[str, Any] = entries[-1] if entries else {}
-    best_at = None
-    for entry in entries:
-        when = parse_epoch(entry.get("timestamp"))
-        if when is not None and (best_at is None or when >= best_at):
-            best, best_at = entry, when
-    return best
-
-
 def _code(value: Any) -> str:
     return text(value).strip()[:4]
 
@@ -169,7 +161,7 @@ def _part(key: str, service_name: Any, region: str, level: Level) -> Component:
 
 def _read(event: dict[str, Any], want: set[str], url: str) -> tuple[Incident, list[Component]]:
     log = _log(event)
-    latest = _newest(log)
+    latest = newest(log, epoch("timestamp"), later_wins=True)
     region_name = title(event.get("region_name"), 80) or _region(event)
     codes = [_code(event.get("status"))] + [_code(e.get("status")) for e in log[-1:]]
     level = worst([CODE_LEVELS[c] for c in codes if c in CODE_LEVELS], default=Level.DEGRADED)

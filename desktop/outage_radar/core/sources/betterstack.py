@@ -13,12 +13,14 @@ from .common import (
     body,
     ident,
     load_json,
+    newest,
     obj,
     objs,
     page_snapshot,
     parse_time,
     refs,
     safe,
+    stamped,
     title,
     web_url,
     word,
@@ -40,18 +42,23 @@ def parse(primary: bytes) -> Snapshot:
     attrs = page.get("attributes")
     if not isinstance(attrs, dict) or word(page.get("type")) not in ("status_page", ""):
         raise ParseError("unexpected JSON shape")
-    included = objs(obj(data).get("included"))[:2000]
     by_type: dict[str, list[dict[str, Any]]] = {}
-    for item in included:
+    for item in objs(obj(data).get("included"))[:2000]:
         by_type.setdefault(word(item.get("type")), []).append(item)
+    components = _components(by_type)
+    incidents, maintenances = _reports(by_type, {c.id: c.name for c in components})
+    level = STATE_LEVELS.get(word(attrs.get("aggregate_state")), Level.UNKNOWN)
+    if level is Level.UNKNOWN:  # no page verdict: fall back to what the resources say
+        level = worst([c.level for c in components], default=Level.UNKNOWN)
+    name = title(attrs.get("company_name"), 120)
+    return page_snapshot(level, components, incidents, maintenances, name)
+
+
+def _components(by_type: dict[str, list[dict[str, Any]]]) -> list[Component]:
     sections = {
         ident(s.get("id")): title(obj(s.get("attributes")).get("name"), 200)
         for s in by_type.get("status_page_section", [])
     }
-    updates = {
-        ident(u.get("id")): obj(u.get("attributes")) for u in by_type.get("status_update", [])
-    }
-
     components: list[Component] = []
     for res in by_type.get("status_page_resource", [])[:MAX_COMPONENTS]:
         a = obj(res.get("attributes"))
@@ -61,8 +68,16 @@ def parse(primary: bytes) -> Snapshot:
             level = STATE_LEVELS.get(word(a.get("status")), Level.UNKNOWN)
             group = sections.get(ident(a.get("status_page_section_id"))) or None
             components.append(Component(rid or name, name or rid, level, group))
-    names = {c.id: c.name for c in components}
+    return components
 
+
+def _reports(
+    by_type: dict[str, list[dict[str, Any]]], names: dict[str, str]
+) -> tuple[list[Incident], list[Maintenance]]:
+    """The open status reports: incidents, and maintenances (by report type or state)."""
+    updates = {
+        ident(u.get("id")): obj(u.get("attributes")) for u in by_type.get("status_update", [])
+    }
     incidents: list[Incident] = []
     maintenances: list[Maintenance] = []
     for rep in by_type.get("status_report", [])[: MAX_INCIDENTS * 4]:
@@ -71,58 +86,52 @@ def parse(primary: bytes) -> Snapshot:
         # `ends_at` stays null on many resolved reports: only the report's own state is reliable.
         if state in CLOSED:
             continue
-        rid = ident(rep.get("id"))
-        rels = objs(obj(obj(rep.get("relationships")).get("status_updates")).get("data"))
-        own = [updates[i] for r in rels[:200] if (i := ident(r.get("id"))) in updates]
-        latest = max(own, key=lambda u: _when_key(u), default={})
-        ids = [ident(r.get("status_page_resource_id")) for r in objs(a.get("affected_resources"))]
-        comp_refs = refs(ids, (names.get(i, "") for i in ids))
-        name = title(a.get("title")) or "Untitled report"
-        url = web_url(a.get("url"))
         if word(a.get("report_type")) == "maintenance" or state == "maintenance":
             if len(maintenances) < MAX_MAINTENANCES:
-                starts = parse_time(a.get("starts_at"))
-                maintenances.append(
-                    Maintenance(
-                        id=rid or name,
-                        title=name,
-                        stage=state,
-                        url=url,
-                        starts=starts,
-                        ends=parse_time(a.get("ends_at")),
-                        active=state == "maintenance",
-                        components=comp_refs,
-                    )
-                )
+                maintenances.append(_maintenance(rep, state, names))
         elif len(incidents) < MAX_INCIDENTS:
-            incidents.append(
-                Incident(
-                    id=rid or name,
-                    title=name,
-                    # An open report is trouble even when its state word is new to us.
-                    level=STATE_LEVELS.get(state, Level.DEGRADED),
-                    impact=state,
-                    stage=state,
-                    url=url,
-                    started=parse_time(a.get("starts_at")),
-                    updated=parse_time(latest.get("published_at")),
-                    latest_update=body(latest.get("message"), html=True),
-                    components=comp_refs,
-                )
-            )
+            incidents.append(_incident(rep, state, names, updates))
+    return incidents, maintenances
 
-    level = STATE_LEVELS.get(word(attrs.get("aggregate_state")), Level.UNKNOWN)
-    if level is Level.UNKNOWN:  # no page verdict: fall back to what the resources say
-        level = worst([c.level for c in components], default=Level.UNKNOWN)
-    return page_snapshot(
-        level,
-        components,
-        incidents,
-        maintenances,
-        title(attrs.get("company_name"), 120),
+
+def _refs(attrs: dict[str, Any], names: dict[str, str]) -> tuple[str, ...]:
+    ids = [ident(r.get("status_page_resource_id")) for r in objs(attrs.get("affected_resources"))]
+    return refs(ids, (names.get(i, "") for i in ids))
+
+
+def _maintenance(rep: dict[str, Any], state: str, names: dict[str, str]) -> Maintenance:
+    a = obj(rep.get("attributes"))
+    name = title(a.get("title")) or "Untitled report"
+    return Maintenance(
+        id=ident(rep.get("id")) or name,
+        title=name,
+        stage=state,
+        url=web_url(a.get("url")),
+        starts=parse_time(a.get("starts_at")),
+        ends=parse_time(a.get("ends_at")),
+        active=state == "maintenance",
+        components=_refs(a, names),
     )
 
 
-def _when_key(update: dict[str, Any]) -> float:
-    when = parse_time(update.get("published_at"))
-    return when.timestamp() if when else 0.0
+def _incident(
+    rep: dict[str, Any], state: str, names: dict[str, str], updates: dict[str, dict[str, Any]]
+) -> Incident:
+    a = obj(rep.get("attributes"))
+    rels = objs(obj(obj(rep.get("relationships")).get("status_updates")).get("data"))
+    own = [updates[i] for r in rels[:200] if (i := ident(r.get("id"))) in updates]
+    latest = newest(own, stamped("published_at"))
+    name = title(a.get("title")) or "Untitled report"
+    return Incident(
+        id=ident(rep.get("id")) or name,
+        title=name,
+        # An open report is trouble even when its state word is new to us.
+        level=STATE_LEVELS.get(state, Level.DEGRADED),
+        impact=state,
+        stage=state,
+        url=web_url(a.get("url")),
+        started=parse_time(a.get("starts_at")),
+        updated=parse_time(latest.get("published_at")),
+        latest_update=body(latest.get("message"), html=True),
+        components=_refs(a, names),
+    )

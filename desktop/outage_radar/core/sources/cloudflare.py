@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..model import Component, Incident, Level, Maintenance, Snapshot
+from . import statuspage
 from .common import (
     MAX_COMPONENTS,
     MAX_INCIDENTS,
@@ -16,6 +17,7 @@ from .common import (
     ident,
     join_url,
     load_json,
+    newest,
     obj,
     objs,
     page_level,
@@ -23,29 +25,17 @@ from .common import (
     parse_time,
     refs,
     safe,
+    stamped,
     text,
     title,
     web_url,
     word,
 )
 
-COMPONENT_LEVELS = {
-    "operational": Level.OPERATIONAL,
-    "degraded_performance": Level.DEGRADED,
-    "partial_outage": Level.PARTIAL_OUTAGE,
-    "major_outage": Level.MAJOR_OUTAGE,
-    "critical": Level.MAJOR_OUTAGE,
-    "under_maintenance": Level.MAINTENANCE,
-}
-INDICATOR_LEVELS = {
-    "none": Level.OPERATIONAL,
-    "minor": Level.DEGRADED,
-    "major": Level.PARTIAL_OUTAGE,
-    "critical": Level.MAJOR_OUTAGE,
-    "maintenance": Level.MAINTENANCE,
-}
-# An open incident is trouble even when its impact says "none".
-IMPACT_LEVELS = {**INDICATOR_LEVELS, "none": Level.DEGRADED}
+# Cloudflare's v3 API keeps Statuspage's words, and adds "critical" for a part.
+COMPONENT_LEVELS = {**statuspage.COMPONENT_LEVELS, "critical": Level.MAJOR_OUTAGE}
+INDICATOR_LEVELS = statuspage.INDICATOR_LEVELS
+IMPACT_LEVELS = statuspage.IMPACT_LEVELS  # an open incident is trouble even at impact "none"
 CLOSED = frozenset({"resolved", "postmortem", "completed", "cancelled", "canceled"})
 ACTIVE_MAINTENANCE = frozenset({"in_progress", "verifying", "active"})
 # The page lists ~470 parts, most of them data centres ("Lagos, Nigeria - (LOS)"); the product
@@ -62,8 +52,6 @@ def parse(
         raise ParseError("unexpected JSON shape")
     if "result" not in data and isinstance(data.get("page"), dict):
         # The Statuspage v2 API this page had before its move in 2026 still reads.
-        from . import statuspage
-
         return statuspage.from_summary(data, page_url=page_url)
     if data.get("success") is False:
         raise ParseError("status page answered with an error")
@@ -177,13 +165,7 @@ def _latest(raw: dict[str, Any]) -> dict[str, Any]:
     if isinstance(raw.get("last_update"), dict):
         return obj(raw.get("last_update"))
     updates = objs(raw.get("updates")) or objs(raw.get("incident_updates"))
-    best: dict[str, Any] = updates[0] if updates else {}
-    best_at = None
-    for upd in updates[:200]:
-        when = parse_time(upd.get("display_at") or upd.get("created_at"))
-        if when is not None and (best_at is None or when > best_at):
-            best, best_at = upd, when
-    return best
+    return newest(updates, stamped("display_at", "created_at"))
 
 
 def _refs(raw: dict[str, Any], names: dict[str, str]) -> tuple[str, ...]:

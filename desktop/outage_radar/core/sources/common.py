@@ -138,6 +138,35 @@ def parse_epoch(value: Any, *, millis: bool = False) -> datetime | None:
     return when if when.year >= 2000 else None
 
 
+Stamp = Callable[[dict[str, Any]], datetime | None]
+
+
+def stamped(*keys: str) -> Stamp:
+    """An item's time: the first of `keys` that reads as ISO 8601 or RFC 822."""
+    return lambda item: next((t for k in keys if (t := parse_time(item.get(k))) is not None), None)
+
+
+def epoch(key: str) -> Stamp:
+    """An item's time in Unix seconds under `key` (Flashduty, AWS Health)."""
+    return lambda item: parse_epoch(item.get(key))
+
+
+def newest(
+    items: Sequence[dict[str, Any]], when: Stamp, *, later_wins: bool = False
+) -> dict[str, Any]:
+    """The item with the newest time (`when` reads it), whatever order the page lists them in.
+
+    Without any time it is the first item, or the last with `later_wins` (pages that list the
+    oldest first); of equal times, likewise."""
+    best: dict[str, Any] = (items[-1] if later_wins else items[0]) if items else {}
+    best_at: datetime | None = None
+    for item in items[:200]:
+        at = when(item)
+        if at is not None and (best_at is None or at > best_at or (later_wins and at == best_at)):
+            best, best_at = item, at
+    return best
+
+
 # Caps keep one hostile or huge page from flooding the UI and the change detector.
 MAX_COMPONENTS = 200
 MAX_INCIDENTS = 50

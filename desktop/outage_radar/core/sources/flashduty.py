@@ -11,8 +11,10 @@ from .common import (
     MAX_MAINTENANCES,
     ParseError,
     body,
+    epoch,
     ident,
     load_json,
+    newest,
     obj,
     objs,
     page_level,
@@ -118,14 +120,7 @@ def _affected(change: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _newest(change: dict[str, Any]) -> dict[str, Any]:
-    updates = objs(change.get("updates"))[:200]
-    best: dict[str, Any] = updates[-1] if updates else {}
-    best_at = None
-    for upd in updates:
-        when = parse_epoch(upd.get("at_seconds"))
-        if when is not None and (best_at is None or when >= best_at):
-            best, best_at = upd, when
-    return best
+    return newest(objs(change.get("updates"))[:200], epoch("at_seconds"), later_wins=True)
 
 
 def _components(page: dict[str, Any], live: dict[str, Level]) -> tuple[Component, ...]:

@@ -15,12 +15,14 @@ from .common import (
     ident,
     join_url,
     load_json,
+    newest,
     obj,
     objs,
     page_level,
     parse_time,
     refs,
     safe,
+    stamped,
     title,
     web_url,
     word,
@@ -193,7 +195,7 @@ def _incident(
         level = worst([affected_level(s) for s in statuses if word(s)], default=Level.DEGRADED)
         impact = next((word(s) for s in statuses if affected_level(s) is level), "")
     updates = objs(raw.get("updates"))
-    latest = statuspage.newest(updates, "published_at", "created_at")
+    latest = newest(updates, stamped("published_at", "created_at"))
     ids = [ident(c.get("component_id") or c.get("id")) for c in comps]
     url = web_url(raw.get("url") or raw.get("permalink")) or web_url(extra.get("shortlink"))
     return Incident(
@@ -215,7 +217,7 @@ def _incident(
 
 
 def _newest_compat_body(extra: dict[str, Any]) -> Any:
-    upd = statuspage.newest(objs(extra.get("incident_updates")), "display_at", "created_at")
+    upd = newest(objs(extra.get("incident_updates")), stamped("display_at", "created_at"))
     return upd.get("body")
 
 

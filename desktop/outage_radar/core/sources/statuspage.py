@@ -18,12 +18,14 @@ from .common import (
     ident,
     join_url,
     load_json,
+    newest,
     obj,
     objs,
     page_level,
     parse_time,
     refs,
     safe,
+    stamped,
     title,
     web_url,
     word,
@@ -167,17 +169,6 @@ def read_components(value: Any) -> tuple[Component, ...]:
     return tuple(out)
 
 
-def newest(updates: list[dict[str, Any]], *keys: str) -> dict[str, Any]:
-    """The newest update by the first parsable time key; pages usually send newest first."""
-    best: dict[str, Any] = updates[0] if updates else {}
-    best_at = None
-    for upd in updates[:200]:
-        when = next((t for k in keys if (t := parse_time(upd.get(k))) is not None), None)
-        if when is not None and (best_at is None or when > best_at):
-            best, best_at = upd, when
-    return best
-
-
 def read_incident(raw: dict[str, Any], base: str) -> Incident | None:
     stage = word(raw.get("status"))
     if stage in CLOSED_STAGES:
@@ -187,7 +178,7 @@ def read_incident(raw: dict[str, Any], base: str) -> Incident | None:
     # An open incident is trouble even with an impact word we don't know.
     level = IMPACT_LEVELS.get(impact, Level.DEGRADED)
     updates = objs(raw.get("incident_updates"))
-    latest = newest(updates, "display_at", "created_at", "updated_at")
+    latest = newest(updates, stamped("display_at", "created_at", "updated_at"))
     comps = objs(raw.get("components"))
     affected = [a for u in updates[:20] for a in objs(u.get("affected_components"))]
     url = web_url(raw.get("shortlink")) or (join_url(base, f"incidents/{iid}") if iid else None)
