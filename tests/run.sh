@@ -9,6 +9,13 @@ APT_PACKAGES=(
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libegl1 libgl1
   libfontconfig1 libdbus-1-3 desktop-file-utils appstream
+  # StatusNotifierItem trays (tests/e2e/sni.py): headless sway with waybar/swaybar and mako,
+  # grim for Wayland screenshots, Qt's own Wayland plugin's libraries (PySide6 ships the plugin),
+  # xfce4-panel on Xvfb, tesseract to read menus and tooltips off the screen, setpriv/useradd
+  # to run sway as an unprivileged user
+  sway waybar grim mako-notifier fonts-dejavu-core
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 libxkbcommon0
+  xfce4-panel xfconf tesseract-ocr tesseract-ocr-eng util-linux passwd
   dpkg-dev binutils python3-venv git  # packaging/build-deb.sh and the package tests
 )
 

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Self
 
 TOOLS = (
     "Xvfb",
@@ -38,16 +39,28 @@ class Desktop:
         self.env = dict(os.environ)
         self.notify_log = workdir / "notify.log"
 
-    def _spawn(self, args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, args: list[str], env: dict[str, str] | None = None, **kwargs: object
+    ) -> subprocess.Popen[bytes]:
         log = open(self.workdir / f"{Path(args[0]).name}.log", "ab")  # noqa: SIM115
         proc = subprocess.Popen(
-            args, env=self.env, stdout=kwargs.pop("stdout", log), stderr=log, **kwargs
+            args, env=env or self.env, stdout=kwargs.pop("stdout", log), stderr=log, **kwargs
         )  # type: ignore[call-overload]
         log.close()
         self.procs.append(proc)
         return proc
 
-    def start(self) -> Desktop:
+    def start(self, tray: bool = True) -> Self:
+        """The whole desktop; `tray=False` leaves the tray host for `start_tray()` later."""
+        self._prepare_home()
+        self._start_bus()
+        self._start_display()
+        self._start_notifications()
+        if tray:
+            self.start_tray()
+        return self
+
+    def _prepare_home(self) -> None:
         home = self.workdir / "home"
         home.mkdir(exist_ok=True)
         for var, sub in (
@@ -63,8 +76,10 @@ class Desktop:
         self.env.pop("QT_QPA_PLATFORM", None)
         self.env["QT_QPA_PLATFORM"] = "xcb"
         self.env["NO_PROXY"] = "127.0.0.1,localhost"
+
+    def _start_bus(self, args: tuple[str, ...] = ("--session",)) -> None:
         bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+            ["dbus-daemon", *args, "--nofork", "--nopidfile", "--print-address=1"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=self.env,
@@ -73,16 +88,23 @@ class Desktop:
         assert bus.stdout is not None
         self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
         bus.stdout.close()
+
+    def _start_display(self) -> None:
         for _ in range(3):  # two X servers starting at once can race for the same number
             number = self._start_xvfb()
             if number:
                 break
         self.env["DISPLAY"] = f":{number}"
         wait_for(self._display_ready, 20, "the X server")
-        self._spawn(["dunst"])
+
+    def _start_notifications(self, daemon: str = "dunst") -> None:
+        self._spawn([daemon])
         monitor_log = open(self.notify_log, "wb")  # noqa: SIM115
         self._spawn(["dbus-monitor", "interface=org.freedesktop.Notifications"], stdout=monitor_log)
         monitor_log.close()
+
+    def start_tray(self) -> None:
+        """trayer, an XEmbed tray host, as a panel at the top right."""
         # trayer sometimes loses a race with the fresh X server and never maps its panel:
         # give it a few tries rather than failing the whole test on a slow start.
         for attempt in range(3):
@@ -115,7 +137,6 @@ class Desktop:
                 tray.wait()
                 if attempt == 2:
                     raise
-        return self
 
     def unlock_keyring(self) -> None:
         """A real Secret Service: gnome-keyring with a fresh, unlocked login keyring."""

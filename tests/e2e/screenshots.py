@@ -1,6 +1,8 @@
-"""Make the README's screenshots: the real app on Xvfb with a tray host, against local pages.
+"""Make the README's screenshots: the real app on Xvfb with a tray host, against local pages,
+and on a Wayland desktop (headless sway with waybar and mako, see tests/e2e/sni.py).
 
-Run: .venv/bin/python -m tests.e2e.screenshots [OUTPUT_DIR]   (default docs/screenshots)
+Run: .venv/bin/python -m tests.e2e.screenshots [OUTPUT_DIR] [--wayland-only]
+(default docs/screenshots)
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from tests import payloads
-from tests.e2e.desktop import Desktop, wait_for
+from tests.e2e.desktop import Desktop, start_app, wait_for
 from tests.fakeserver import FakeServer
 
 PAGES = [
@@ -137,5 +139,46 @@ def main(out: Path) -> None:
         print(out / f"{name}.png")
 
 
+def wayland(out: Path) -> None:
+    """waybar on headless sway with the app's red icon and mako showing its notification."""
+    from tests.e2e.sni import SwayDesktop
+
+    out.mkdir(parents=True, exist_ok=True)
+    server = FakeServer().start()
+    entries = []
+    for sid, name, _status, _incident in PAGES:
+        url = server.set(f"/{sid}/api/v2/summary.json", payloads.summary(name=name))
+        entries.append((sid, name, url))
+    with tempfile.TemporaryDirectory() as tmp:
+        desk = SwayDesktop(Path(tmp), bar="waybar").start()
+        try:
+            catalog = Path(tmp) / "catalog.toml"
+            catalog.write_text(payloads.catalog(entries))
+            app = start_app(desk, catalog, Path(tmp), "5")
+            bus = desk.reader()
+            wait_for(lambda: bus.item_of(app.pid) is not None, 30, "the tray icon")
+            time.sleep(3)  # the first poll: all green, and silent
+            sid, name, status, incident = PAGES[0]
+            server.set(
+                f"/{sid}/api/v2/summary.json",
+                payloads.summary(
+                    status, name=name, incident=incident, components=("Web", "API", "Mobile")
+                ),
+            )
+            wait_for(lambda: "member=Notify" in desk.notifications(), 40, "the notification")
+            time.sleep(1)  # mako draws it
+            desk.screenshot(out / "wayland.png", "1024x200+0+0")
+            app.terminate()
+            app.wait(timeout=20)
+        finally:
+            desk.stop()
+            server.stop()
+    print(out / "wayland.png")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    target = Path(args[0]) if args else Path("docs/screenshots")
+    if "--wayland-only" not in sys.argv:
+        main(target)
+    wayland(target)
