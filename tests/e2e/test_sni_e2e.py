@@ -105,9 +105,15 @@ def icon_colors(desk: Desktop, bus: TrayBus | None, pid: int) -> Counter[tuple[i
         )
     try:  # an item can go away between two calls (the app re-registering it)
         item = bus.item_of(pid)
-        return pixmap_colors(bus.properties(item)["IconPixmap"]) if item else Counter()
+        if item is None:
+            return Counter()
+        props = bus.properties(item)
     except RuntimeError:
         return Counter()
+    # What hosts draw: the attention pixmap while the item asks for attention, if it has one.
+    if props.get("Status") == "NeedsAttention" and props.get("AttentionIconPixmap"):
+        return pixmap_colors(props["AttentionIconPixmap"])
+    return pixmap_colors(props["IconPixmap"])
 
 
 def icon_shown(desk: Desktop, bus: TrayBus | None, pid: int) -> bool:
