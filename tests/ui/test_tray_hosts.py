@@ -175,6 +175,30 @@ def test_unchanged_polls_touch_no_icon_tooltip_or_action(qtbot: QtBot) -> None:
     tray.close()
 
 
+def test_an_unchanged_poll_does_not_even_build_the_menu(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import outage_radar.ui.tray as tray_mod
+
+    builds: list[object] = []
+    build = tray_mod.tray_entries
+    monkeypatch.setattr(tray_mod, "tray_entries", lambda m: builds.append(m) or build(m))
+    tray = Tray(CATALOG, host=Host.SNI, clock=lambda: NOW)
+    tray.render(outage(), Settings(), NOW)
+    builds.clear()
+    later = NOW + timedelta(minutes=1)
+    states = {
+        k: replace(s, checked_at=later, snapshot=s.snapshot.at(later)) for k, s in outage().items()
+    }
+    tray.render(states, Settings(), later)
+    assert builds == []  # 100 services: 0.6 ms to compare, 9 ms to build and compare
+    settings = Settings()
+    settings.paused_until = (NOW + timedelta(hours=1)).isoformat()  # changed in place: seen
+    tray.render(states, settings, later)
+    assert builds and "Notifications paused until 11:30" in texts(tray.menu)
+    tray.close()
+
+
 def test_a_change_touches_only_what_it_changes(qtbot: QtBot) -> None:
     icon = CountingIcon()
     tray = Tray(CATALOG, icon=icon, host=Host.SNI, clock=lambda: NOW)
@@ -404,4 +428,17 @@ def test_a_hundred_services_are_grouped_and_a_second_render_recreates_nothing(
     tray.render(dict(states), Settings(), NOW + timedelta(minutes=1))
     after = all_actions(tray.menu)
     assert len(after) == len(before) and all(a is b for a, b in zip(after, before, strict=True))
+    tray.close()
+
+
+def test_a_big_category_holds_parts_so_every_menu_fits_the_screen(qtbot: QtBot) -> None:
+    states = {
+        k: replace(s, service=replace(s.service, category="api")) for k, s in many(45).items()
+    }
+    tray = Tray({k: s.service for k, s in states.items()}, host=Host.XEMBED, clock=lambda: NOW)
+    tray.render(states, Settings(), NOW)
+    apis = submenu(tray.menu, "Model APIs — 2 with problems")
+    assert texts(apis) == ["1–20 of 45", "21–40 of 45", "41–45 of 45"]
+    assert len(submenu(apis, "1–20").actions()) == 20
+    assert texts(tray.menu)[-1] == "Quit"
     tray.close()

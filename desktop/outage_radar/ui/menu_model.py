@@ -11,11 +11,11 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from ..core import mutes
+from ..core import links, mutes
 from ..core.alerts import ServiceLookup, best_alternatives
-from ..core.catalog import CATEGORIES
-from ..core.links import safe_url, search_links, status_url, support_url, tool_url
+from ..core.catalog import CATEGORIES, Service
 from ..core.model import Incident, Level, Maintenance
 from ..core.mutes import UNTIL_TOMORROW
 from ..core.settings import Settings
@@ -39,8 +39,31 @@ MAX_MAINTENANCES = 3
 # Up to this many services are listed on the top level; more are grouped by category, so the
 # menu fits a 768 px screen and opens fast with 100 services (issue 13).
 FLAT_LIMIT = 15
-GROUP_LIMIT = 20  # services per category submenu; a bigger category is split in parts
+GROUP_LIMIT = 20  # services per submenu: a bigger category holds parts of this many
 TOP_PROBLEMS = 5  # in a grouped menu, services with problems are also listed on top
+
+
+# A menu of 100 services checks about 1,000 links; each check parses the URL. The answers
+# never change for a given URL or service, and the menu is rebuilt on every change it shows.
+safe_url = lru_cache(maxsize=4096)(links.safe_url)
+
+
+@lru_cache(maxsize=1024)
+def _service_links(
+    service: Service,
+) -> tuple[str | None, str | None, tuple[tuple[str, str], ...]]:
+    """A service's status page, support page and searches (the same for every render)."""
+    searches = tuple(links.search_links(service))
+    return links.status_url(service), links.support_url(service), searches
+
+
+@lru_cache(maxsize=1024)
+def _tool_url(service: Service) -> str | None:
+    return links.tool_url(service)
+
+
+def status_url(service: Service) -> str | None:
+    return _service_links(service)[0]
 
 
 class Kind(enum.Enum):
@@ -223,10 +246,10 @@ def _more_links(state: ServiceState, model: MenuModel) -> list[Entry]:
             icon: IconKey = level
             if alt.link_only:
                 label, icon = NO_FEED, Mark.NO_FEED
-            alts.append(_link(f"{plain(alt.name, 60)} — {label}", tool_url(alt), icon))
+            alts.append(_link(f"{plain(alt.name, 60)} — {label}", _tool_url(alt), icon))
         out.append(Entry(Kind.SUBMENU, "Alternatives", children=tuple(alts), key="alternatives"))
-    out += [_link(label, url) for label, url in search_links(service)]
-    support = support_url(service)
+    _, support, searches = _service_links(service)
+    out += [_link(label, url) for label, url in searches]
     if support:
         out.append(_link("Contact support", support))
     return out
@@ -256,24 +279,27 @@ def _services(model: MenuModel) -> list[Entry]:
     groups: dict[str, list[ServiceState]] = {c: [] for c in CATEGORIES}
     for state in states.values():
         groups.setdefault(state.service.category, []).append(state)
-    for category, members in groups.items():
-        for part in range(0, len(members), GROUP_LIMIT):
-            chunk = members[part : part + GROUP_LIMIT]
-            out.append(_group(category, chunk, model, part, len(members)))
-    return out
+    return out + [_group(c, members, model) for c, members in groups.items() if members]
 
 
-def _group(
-    category: str, members: list[ServiceState], model: MenuModel, start: int, total: int
-) -> Entry:
+def _group(category: str, members: list[ServiceState], model: MenuModel) -> Entry:
+    """A category's submenu; a big one holds parts of GROUP_LIMIT services ("21–40 of 63")."""
     title = CATEGORIES.get(category) or plain(category, 40) or "Other"
-    if total > GROUP_LIMIT:  # a big category in parts: "Model APIs 21–40"
-        title += f" {start + 1}–{start + len(members)}"
     problems = sum(1 for s in counted(members) if s.level.is_problem)
     title += f" — {problems} with problems" if problems else f" ({len(members)})"
     icon = overall_icon({s.service.id: s for s in members})
-    children = tuple(service_entry(state, model) for state in members)
-    return Entry(Kind.SUBMENU, title, icon, children=children, key=f"cat:{category}:{start}")
+    entries = tuple(service_entry(state, model) for state in members)
+    if len(entries) > GROUP_LIMIT:
+        entries = tuple(
+            _part(entries[start : start + GROUP_LIMIT], start, len(entries))
+            for start in range(0, len(entries), GROUP_LIMIT)
+        )
+    return Entry(Kind.SUBMENU, title, icon, children=entries, key=f"cat:{category}")
+
+
+def _part(entries: tuple[Entry, ...], start: int, total: int) -> Entry:
+    text = f"{start + 1}–{start + len(entries)} of {total}"
+    return Entry(Kind.SUBMENU, text, children=entries, key=f"part:{start}")
 
 
 def pause_entries(model: MenuModel) -> tuple[Entry, ...]:

@@ -9,10 +9,13 @@ pointer stay. Without a tray the status window stands in, until a tray appears (
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QCursor
@@ -35,6 +38,12 @@ log = logging.getLogger(__name__)
 
 def _now() -> datetime:
     return datetime.now().astimezone()
+
+
+def _shown(state: ServiceState) -> ServiceState:
+    """A state without the times of its last check: what the tray shows of it."""
+    snapshot = replace(state.snapshot, fetched_at=None)
+    return replace(state, snapshot=snapshot, checked_at=None)
 
 
 class Tray(QObject):
@@ -79,6 +88,7 @@ class Tray(QObject):
         self._shown_icon: IconKey | None = None
         self._shown_tip: str | None = None
         self._pending: tuple[Entry, ...] | None = None
+        self._inputs: tuple[Any, ...] | None = None
         self._told_no_tray = False
         self.icon.activated.connect(self._on_activated)
         self.render({}, self._settings, self._now)
@@ -112,6 +122,12 @@ class Tray(QObject):
     # -- what is shown ----------------------------------------------------------------------------
     def render(self, states: Mapping[str, ServiceState], settings: Settings, now: datetime) -> None:
         """Show the new state: only the icon, tooltip and menu items that differ change."""
+        # A poll re-announces states whose only news is the time of the check: with 100
+        # services, comparing that input costs far less than building the menu to compare it.
+        inputs = ({k: _shown(s) for k, s in states.items()}, copy.deepcopy(settings))
+        if inputs == self._inputs:
+            return
+        self._inputs = inputs
         self.level = overall_level(states)  # link-only services never count
         self._states, self._settings, self._now = dict(states), settings, now
         self._paint()
