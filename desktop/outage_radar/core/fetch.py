@@ -165,7 +165,10 @@ class Fetcher:
             response = await self._client.send(request, stream=True)
         except (httpx.HTTPError, ValueError, OSError) as exc:  # ValueError: a malformed URL
             return FetchResult(key, failure=failure_of(exc)), None
-        # Closed explicitly: qasync installs no async-generator hooks to do it for us.
+        # Closed explicitly, never left to a finalizer. WORKAROUND for qasync 0.28's run_forever
+        # installing no async-generator hooks (https://github.com/CabbageDevelopment/qasync/pull/138
+        # moved its examples to asyncio.run, which only shuts them down at the end); look again
+        # when QEventLoop.run_forever calls sys.set_asyncgen_hooks.
         async with contextlib.aclosing(response):
             status = response.status_code
             if status in (301, 302, 303, 307, 308):

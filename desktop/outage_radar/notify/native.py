@@ -83,6 +83,9 @@ class NativeNotifier:
         """
         if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
             return False  # macOS and Windows show text as given
+        # WORKAROUND for desktop-notifier reporting no `body-markup` capability (its own
+        # Capability set, https://github.com/samschott/desktop-notifier/pull/137, lacks it);
+        # look again when it does: then ask get_capabilities() instead of its private backend.
         try:
             interface = notifier._backend.interface
             caps = await interface.call_get_capabilities()
@@ -121,7 +124,10 @@ class NativeNotifier:
 
 
 async def _disconnect(notifier: Any) -> None:
-    """Close desktop-notifier's D-Bus connection (it has no public close; a leak warns)."""
+    """Close desktop-notifier's D-Bus connection (it has no public close; a leak warns).
+
+    WORKAROUND for desktop-notifier 6.2 having no close() (https://github.com/samschott/desktop-notifier);
+    look again when DesktopNotifier can be closed: then call that instead."""
     bus = getattr(getattr(notifier, "_backend", None), "bus", None)
     if bus is None or not getattr(bus, "connected", False):
         return

@@ -4,6 +4,9 @@ qasync backs every `call_later` with a Qt timer and, when the handle is cancelle
 timer running: it still fires (and does nothing) later. Each fetch's deadline and each early
 wake of the monitor leave one behind, so an idle tray app would wake up for nothing. Here a
 cancelled handle kills its Qt timer at once.
+
+WORKAROUND for https://github.com/CabbageDevelopment/qasync/issues/35 (cancelled timers keep
+running); look again when qasync kills a handle's Qt timer on cancel(): then drop this module.
 """
 
 from __future__ import annotations

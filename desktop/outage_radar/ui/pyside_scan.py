@@ -5,6 +5,9 @@ support `from __feature__ import ...`, PYSIDE-2029) with inspect.getsource(). Th
 whole source of every later module in linecache for the life of the process: about 9 MiB of a
 settled tray app, and 45 ms of its start. Reading the file directly gives the same answer and
 keeps nothing. When PySide6 changes that internal, install() does nothing.
+
+WORKAROUND for https://bugreports.qt.io/browse/PYSIDE-2029 (the scan behind `__feature__`);
+look again when shiboken6 stops calling inspect.getsource() for every import.
 """
 
 from __future__ import annotations

@@ -88,7 +88,9 @@ class _Update:
 
 
 def _time(entry: dict[str, Any], key: str) -> datetime | None:
-    value = dict.get(entry, key)  # FeedParserDict.get warns when it aliases missing keys
+    # WORKAROUND for https://github.com/kurtmckee/feedparser/issues/151 (FeedParserDict.get
+    # warns when it aliases a missing key); look again when feedparser drops the alias.
+    value = dict.get(entry, key)
     try:
         if not value:
             return None
