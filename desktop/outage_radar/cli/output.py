@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..core.catalog import Service
+from ..core.failures import label
 from ..core.model import Change, Incident, Level, Maintenance, Snapshot
 from ..core.state import NO_FEED
 from ..core.text import clean, elide
@@ -62,7 +63,7 @@ def service_status_json(service: Service, snap: Snapshot) -> dict[str, Any]:
         ],
         "incidents": [incident_json(i) for i in snap.incidents],
         "maintenances": [maintenance_json(m) for m in snap.maintenances],
-        "error": snap.error,
+        "error": label(snap.failure) if snap.failure is not None else None,
         "note": snap.note or None,
         "link_only": service.link_only,
     }
@@ -107,8 +108,8 @@ def status_table(results: Sequence[tuple[Service, Snapshot]], *, color: bool) ->
 
 
 def _detail(snap: Snapshot) -> str:
-    if snap.error:
-        return snap.error
+    if snap.failure is not None:
+        return label(snap.failure)
     if snap.incidents:
         return snap.incidents[0].title
     bad = [c for c in snap.components if c.level is not Level.OPERATIONAL]
