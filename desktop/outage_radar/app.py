@@ -108,6 +108,9 @@ def alert_fallback(tray: Tray, open_url: Callable[[str | None], object]) -> Call
 
 
 _QT_LEVELS = {0: logging.DEBUG, 4: logging.INFO, 1: logging.WARNING, 2: logging.ERROR}
+# Qt speaks before the log file is set up (the platform plugin, the portal, while the
+# QApplication is made): those messages wait here for logs.setup, then go to the file too.
+_early: list[tuple[int, str]] = []
 
 
 def qt_message(kind: object, context: object, message: str) -> None:
@@ -116,7 +119,16 @@ def qt_message(kind: object, context: object, message: str) -> None:
     level = _QT_LEVELS.get(value if isinstance(value, int) else -1, logging.CRITICAL)
     category = getattr(context, "category", None)
     category = category if isinstance(category, str) and category != "default" else "qt"
+    if not logging.getLogger("outage_radar").handlers and len(_early) < 50:
+        _early.append((level, f"{category}: {message}"))
     logging.getLogger("outage_radar.qt").log(level, "%s: %s", category, message)
+
+
+def log_early_qt_messages() -> None:
+    """Write what Qt said before the log was set up."""
+    for level, text in _early:
+        logging.getLogger("outage_radar.qt").log(level, "%s (at start)", text)
+    _early.clear()
 
 
 def install_qt_messages() -> object:
@@ -336,6 +348,7 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
         from . import logs
 
         logs.setup(debug=debug)
+    log_early_qt_messages()
     from .core.catalog import CatalogError
 
     try:

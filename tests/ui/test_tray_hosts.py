@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, qWarning
+from PySide6.QtCore import QPoint, Qt, QtMsgType, qWarning
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
@@ -442,3 +442,18 @@ def test_a_big_category_holds_parts_so_every_menu_fits_the_screen(qtbot: QtBot) 
     assert len(submenu(apis, "1–20").actions()) == 20
     assert texts(tray.menu)[-1] == "Quit"
     tray.close()
+
+
+def test_what_qt_says_before_the_log_is_set_up_reaches_the_log_file_too(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app_mod._early.clear()
+    assert not logging.getLogger("outage_radar").handlers  # as before logs.setup
+    app_mod.qt_message(QtMsgType.QtWarningMsg, None, "Failed to register with host portal")
+    caplog.clear()  # that went to stderr (Python's last resort): the file gets it next
+    with caplog.at_level(logging.DEBUG, logger="outage_radar.qt"):
+        app_mod.log_early_qt_messages()
+    assert [r.getMessage() for r in caplog.records] == [
+        "qt: Failed to register with host portal (at start)"
+    ]
+    assert app_mod._early == []

@@ -39,6 +39,9 @@ def menu_label(text: str, *, dbusmenu: bool = False) -> str:
     """
     if not dbusmenu:
         return text.replace("&", "&&")
+    # WORKAROUND for https://github.com/hluk/CopyQ/issues/764 (Qt's QDBusMenuItem::
+    # convertMnemonic escapes neither `&&` nor `_`); look again when Qt's GetLayout sends
+    # `R&D` for an action text `R&&D`: then only `_` needs doubling.
     return text.replace("_", "__").replace("&", "&&", 1)
 
 

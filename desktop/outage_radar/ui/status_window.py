@@ -148,7 +148,8 @@ class StatusWindow(QWidget):
     def show_states(self, states: Mapping[str, ServiceState], now: datetime) -> None:
         """Refresh the headline and the rows whose text or icon changed, nothing else."""
         self.setWindowIcon(level_icon(overall_icon(states)))
-        self.headline.setText(f"{header(states)} — {summary(states, now)}")
+        title, detail = header(states), summary(states, now)
+        self.headline.setText(title if detail == title else f"{title} — {detail}")
         rows = [
             (key, f"{service_name(state)} — {status_label(state)}", state_icon(state))
             for key, state in states.items()

@@ -248,6 +248,10 @@ class Tray(QObject):
 
     def _install(self, host: Host) -> None:
         """A new QSystemTrayIcon: Qt chooses SNI or XEmbed once, when the icon is made."""
+        # WORKAROUND for Qt fixing the tray path when a QSystemTrayIcon is constructed
+        # (https://code.qt.io/cgit/qt/qtbase.git/tree/src/gui/platform/unix/qgenericunixtheme.cpp,
+        # shouldUseDBusTray): an icon made before the panel stays XEmbed-only; look again when
+        # QSystemTrayIcon switches to a StatusNotifierWatcher that appears later by itself.
         old_icon, old_menu = self.icon, self.menu
         self.host = host
         self.icon = QSystemTrayIcon(self)

@@ -56,6 +56,9 @@ def click_action(host: Host, reason: str) -> Click:
     the host shows the exported menu itself, and both clicks it forwards (Activate, ContextMenu)
     open the status window. On X11 (XEmbed) Qt pops the menu on a right click by itself.
     """
+    # WORKAROUND for https://github.com/hluk/CopyQ/issues/3108 (a QMenu popped without a
+    # focused parent window fails on Wayland since Qt 6.9.1); look again when Qt can anchor a
+    # tray menu to the SNI item (xdg-positioner from the host), or hosts all draw the menu.
     if host is Host.SNI:
         return Click.WINDOW if reason in ("Trigger", "Context") else Click.NONE
     return Click.MENU if reason == "Trigger" else Click.NONE
