@@ -8,10 +8,11 @@ import pytest
 
 from outage_radar.core import mutes
 from outage_radar.core.alerts import Alert, best_alternatives, decide, format_duration
-from outage_radar.core.catalog import Links, Service
-from outage_radar.core.model import Change, ChangeKind, Component, Incident, Level, Snapshot
+from outage_radar.core.catalog import Service
+from outage_radar.core.model import Change, ChangeKind, Component, Incident, Level
 from outage_radar.core.settings import Settings
 from outage_radar.core.state import ServiceState
+from tests import builders
 
 TZ = timezone(timedelta(hours=2))
 NOON = datetime(2025, 3, 14, 12, 0, tzinfo=TZ)
@@ -19,15 +20,7 @@ L = Level
 
 
 def svc(sid: str, name: str, alts: tuple[str, ...] = (), tool: str | None = None) -> Service:
-    return Service(
-        id=sid,
-        name=name,
-        url=f"https://status.{sid}.example",
-        platform="statuspage",
-        endpoints=(),
-        alternatives=alts,
-        links=Links(status=f"https://status.{sid}.example", tool=tool),
-    )
+    return builders.service(sid, name, alts, endpoints=(), category="api", tool=tool)
 
 
 CATALOG = {
@@ -43,7 +36,7 @@ CATALOG = {
 
 
 def state(sid: str, level: Level, comps: tuple[Component, ...] = ()) -> ServiceState:
-    return ServiceState(CATALOG[sid], Snapshot(level=level, components=comps))
+    return builders.state(CATALOG[sid], level, components=comps, checked_at=None)
 
 
 def states(**levels: Level) -> dict[str, ServiceState]:
@@ -53,7 +46,7 @@ def states(**levels: Level) -> dict[str, ServiceState]:
 def change(
     sid: str, old: Level, new: Level, kind: ChangeKind = ChangeKind.LEVEL, **kw: object
 ) -> Change:
-    return Change(sid, CATALOG[sid].name, kind, old, new, NOON, **kw)  # type: ignore[arg-type]
+    return builders.change(sid, old, new, kind, at=NOON, names=CATALOG, **kw)
 
 
 INCIDENT = Incident(

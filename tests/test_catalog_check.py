@@ -23,7 +23,7 @@ from outage_radar.core.catalog import Service
 from outage_radar.core.catalog_check import DRIFT, LINK_ONLY, OK, EntryReport, check_catalog
 from outage_radar.core.check import check_all
 from outage_radar.core.model import Level
-from tests import openai_page, payloads
+from tests import builders, openai_page, payloads
 from tests.fakeserver import FakeServer
 
 RENAMED = openai_page.renamed("APIs", "API Platform")
@@ -65,14 +65,17 @@ def serve_openai(server: FakeServer, prefix: str, groups: dict[str, tuple[str, .
 def service(sid: str, url: str, platform: str, *components: str) -> Service:
     from outage_radar.core import sources
 
-    return Service(
-        id=sid,
-        name=sid,
+    endpoints = sources.endpoints(platform, url) if platform != "link" else ()
+    return builders.service(
+        sid,
+        sid,
         url=url,
         platform=platform,
-        endpoints=sources.endpoints(platform, url) if platform != "link" else (),
+        endpoints=endpoints,
+        category="api",
         components=components,
         user=True,
+        status_link=False,
     )
 
 

@@ -19,7 +19,7 @@ from outage_radar.core.catalog import Service
 from outage_radar.core.failures import LINK_ONLY, Failure, Kind
 from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.state import NO_FEED
-from tests import payloads
+from tests import builders, payloads
 from tests.fakeserver import FakeServer
 
 
@@ -227,12 +227,11 @@ def test_watch_reports_an_outage_within_three_intervals(server: FakeServer, tmp_
 
 
 def _link_only(key: str = "midjourney", name: str = "Midjourney") -> Service:
-    return Service(key, name, f"https://{key}.example/status", "link", (), category="media")
+    return builders.link_only(key, name)
 
 
 def _polled(key: str, name: str) -> Service:
-    url = f"https://status.{key}.example"
-    return Service(key, name, url, "statuspage", (f"{url}/api/v2/summary.json",))
+    return builders.service(key, name, category="api", status_link=False)
 
 
 def test_a_link_only_service_never_counts_in_the_exit_code() -> None:

@@ -22,6 +22,7 @@ from outage_radar.core.history import History
 from outage_radar.core.model import Change, Level
 from outage_radar.core.monitor import Monitor
 from outage_radar.core.settings import Settings
+from tests import builders
 
 
 class FakeClock:
@@ -47,7 +48,7 @@ class FakeClock:
 
 
 def service(key: str, url: str) -> Service:
-    return Service(id=key, name=key.title(), url=url, platform="statuspage", endpoints=(url,))
+    return builders.service(key, url=url, endpoints=(url,), category="api", status_link=False)
 
 
 class Rig:

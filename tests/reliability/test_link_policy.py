@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from outage_radar.core import alerts
-from outage_radar.core.catalog import Links, Service
+from outage_radar.core.catalog import Service
 from outage_radar.core.changes import diff
 from outage_radar.core.history import History
 from outage_radar.core.links import safe_url
@@ -28,6 +28,7 @@ from outage_radar.notify.native import NativeNotifier
 from outage_radar.ui import opener
 from outage_radar.ui.history_window import HistoryWindow
 from outage_radar.ui.tray import Tray
+from tests import builders
 from tests.reliability.hostile import BAD_LINKS, GOOD_LINK, payload
 
 NOW = datetime(2026, 11, 21, 10, 30).astimezone()
@@ -36,14 +37,9 @@ FORBIDDEN = ("file:", "javascript:", "smb:", "vscode:", "data:", "http:", "@", "
 
 
 def service(url: str = PAGE, *, user: bool = False) -> Service:
-    return Service(
-        id="h",
-        name="Hostile",
-        url=url,
-        platform="statuspage",
-        endpoints=(url + "/api/v2/summary.json",),
-        links=Links(status=None if user else url, tool="javascript:alert(3)"),
-        user=user,
+    tool = "javascript:alert(3)"
+    return builders.service(
+        "h", "Hostile", url=url, category="api", user=user, status_link=not user, tool=tool
     )
 
 

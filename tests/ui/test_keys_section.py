@@ -26,6 +26,7 @@ from outage_radar.ui.keys_section import KeysSection
 from outage_radar.ui.parts import Parts
 from outage_radar.ui.settings_window import SettingsWindow
 from outage_radar.ui.tray import Tray
+from tests import builders
 from tests.fakeapi import MemoryKeyring
 
 from .helpers import NOW, find, submenu, texts
@@ -143,7 +144,7 @@ class FakeNotifier:
 
 def state(level: Level, since_min: int = 0) -> dict[str, ServiceState]:
     since = NOW + timedelta(minutes=since_min)
-    return {"openai-api": ServiceState(OPENAI, Snapshot(level), since, NOW)}  # type: ignore[arg-type]
+    return {"openai-api": builders.state(OPENAI, level, since=since)}  # type: ignore[arg-type]
 
 
 @pytest.fixture

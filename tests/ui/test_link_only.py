@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
 
-from outage_radar.core.catalog import Links, Probe, Service
+from outage_radar.core.catalog import Probe, Service
 from outage_radar.core.failures import LINK_ONLY
 from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.probes import Outcome, ProbeResult
@@ -20,21 +20,17 @@ from outage_radar.ui.icon_spec import IconKey, Mark
 from outage_radar.ui.status_window import StatusWindow
 from outage_radar.ui.tray import Tray
 
-from .helpers import CATALOG, NOW, find, state, submenu, texts
+from .helpers import CATALOG, NOW, find, service, state, submenu, texts
 
-MIDJOURNEY = Service(
-    id="midjourney",
-    name="Midjourney",
+MIDJOURNEY = service(
+    "midjourney",
+    "Midjourney",
+    ("chatgpt",),
     url="https://docs.midjourney.example/status",
     platform="link",
-    endpoints=(),
     category="media",
-    alternatives=("chatgpt",),
-    links=Links(
-        status="https://docs.midjourney.example/status",
-        support="https://help.midjourney.example",
-        tool="https://midjourney.example",
-    ),
+    support="https://help.midjourney.example",
+    tool="https://midjourney.example",
 )
 LOOKUP = {**CATALOG, "midjourney": MIDJOURNEY}
 
