@@ -64,7 +64,6 @@ class Settings:
         return level if level is not Level.UNKNOWN else Level.DEGRADED
 
 
-
 def settings_path() -> Path:
     return paths.user_config_dir() / "settings.toml"
 
