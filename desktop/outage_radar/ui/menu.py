@@ -114,12 +114,14 @@ class MenuView:
             action.setSeparator(entry.kind is Kind.SEPARATOR)
             action.setCheckable(entry.kind is Kind.CHECK)
             action.triggered.connect(lambda checked=False, a=action: self._clicked(a, checked))
+        shown = _Shown(Entry(Kind.SEPARATOR), action, sub)  # a blank: _update sets everything
+        # Filled before it joins the menu: an action (or a whole submenu) not yet in an exported
+        # menu is one LayoutUpdated when added, instead of one per property and per child.
+        self._update(shown, entry, fresh=True)
         if before is None:
             self.menu.addAction(action)
         else:
             self.menu.insertAction(before, action)
-        shown = _Shown(Entry(Kind.SEPARATOR), action, sub)  # a blank: _update sets everything
-        self._update(shown, entry, fresh=True)
         return shown
 
     def _update(self, shown: _Shown, entry: Entry, *, fresh: bool = False) -> None:
