@@ -97,6 +97,7 @@ def alert_fallback(tray: Tray, open_url: Callable[[str | None], object]) -> Call
     balloons: list[BalloonNotifier] = []
 
     def show(alert: Alert) -> None:
+        """One alert, where it can be seen now."""
         if not tray.in_tray:
             tray.status_window().show_alert(alert)
             return

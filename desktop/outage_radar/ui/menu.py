@@ -148,11 +148,6 @@ class MenuView:
         else:
             shown.action.deleteLater()
 
-    def clear(self) -> None:
-        for shown in self.shown:
-            self._drop(shown)
-        self.shown = []
-
     def _clicked(self, action: QAction, checked: bool) -> None:
         for shown in self.shown:
             if shown.action is action and shown.entry.intent is not None:

@@ -303,6 +303,7 @@ def _part(entries: tuple[Entry, ...], start: int, total: int) -> Entry:
 
 
 def pause_entries(model: MenuModel) -> tuple[Entry, ...]:
+    """The "Pause notifications" submenu: three lengths, and Resume while paused."""
     out = [
         _do("For 1 hour", "pause", 1.0),
         _do("For 4 hours", "pause", 4.0),

@@ -110,6 +110,7 @@ class Tray(QObject):
         self.icon.hide()
 
     def close(self) -> None:
+        """Take the icon down and free the menu and the window (on quit)."""
         if self.watch is not None:
             self.watch.poll(False)
         self.icon.hide()
@@ -196,6 +197,7 @@ class Tray(QObject):
         return self.window
 
     def toggle_window(self) -> None:
+        """A tray click: show the status window beside the icon, or hide it when in front."""
         window = self.status_window()
         if window.isVisible() and window.isActiveWindow():
             window.hide()

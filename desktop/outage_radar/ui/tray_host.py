@@ -102,6 +102,7 @@ def watcher_registered() -> bool:
 
 
 def session_bus() -> bool:
+    """Whether this session has a D-Bus session bus (SNI trays need one)."""
     from PySide6.QtDBus import QDBusConnection
 
     return QDBusConnection.sessionBus().isConnected()
@@ -118,12 +119,14 @@ def current_host() -> Host:
 
 
 def is_wayland() -> bool:
+    """Whether Qt runs on native Wayland (not Xwayland)."""
     from PySide6.QtGui import QGuiApplication
 
     return QGuiApplication.platformName().startswith("wayland")
 
 
 def desktop_environ() -> dict[str, str]:
+    """The XDG_* variables that say which desktop is running."""
     return {k: v for k, v in os.environ.items() if k.startswith("XDG_")}
 
 
