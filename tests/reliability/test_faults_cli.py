@@ -1,6 +1,6 @@
 """The command line as a real process against every fault, hostile text, and a recovery.
 
-tests/test_cli.py covers the slow drip (12 s deadline) and the first faults; here every other
+tests/cli/test_cli.py covers the slow drip (12 s deadline) and the first faults; here every other
 fault, including refused, DNS, TLS and a flapping page, is checked in one run.
 """
 

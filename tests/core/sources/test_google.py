@@ -7,7 +7,7 @@ from pathlib import Path
 from outage_radar.core.model import Level
 from outage_radar.core.sources import google
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 VERTEX = "Z0FZJAMvEB4j3NbCJs6B"
 PAGE = "https://status.cloud.google.com/incidents.json"
 

@@ -13,7 +13,7 @@ from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.scope import scope
 from outage_radar.core.sources import feed, statuspage
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 if not SAMPLES.is_dir():
     pytest.skip("shared samples are not present", allow_module_level=True)
 

@@ -26,7 +26,7 @@ from outage_radar.core.model import Level
 from outage_radar.core.scope import scope
 from outage_radar.core.sources import cloudflare
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 PAGE = "https://www.cloudflarestatus.com"
 
 

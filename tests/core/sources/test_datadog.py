@@ -25,7 +25,7 @@ from outage_radar.core.model import Level
 from outage_radar.core.scope import scope
 from outage_radar.core.sources import datadog
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 CHAT = "Chat (/api/v1/chat/completions)"
 WEB = "Web & Application Services"
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from outage_radar.core.model import Level
 from outage_radar.core.sources import feed
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 NOW = datetime(2026, 3, 3, 10, tzinfo=UTC)
 
 

@@ -25,7 +25,7 @@ from outage_radar.core.model import Level
 from outage_radar.core.scope import scope
 from outage_radar.core.sources import flashduty
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 PAGE = "https://status.deepseek.com"
 PRO = "Acme V4 Pro API服务(API Service)"
 CHAT = "对话服务(Chat Service)"

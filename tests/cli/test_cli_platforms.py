@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.fakeserver import FakeServer
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 
 # (path served, fixture, expected level, an incident title that must be shown)
 PAGES = [

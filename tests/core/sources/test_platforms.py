@@ -11,7 +11,7 @@ from outage_radar.core import sources
 from outage_radar.core.failures import bad_payload
 from outage_radar.core.model import Level, Snapshot
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 
 
 def load(name: str) -> bytes:

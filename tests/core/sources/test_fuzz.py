@@ -28,7 +28,7 @@ from outage_radar.core.sources import (
     statuspage,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 NOW = datetime(2026, 3, 3, 10, tzinfo=UTC)
 
 # Quick in CI; OUTAGE_RADAR_FUZZ_EXAMPLES=10000 for a long run.

@@ -34,8 +34,8 @@ REQUIRED_IDS = {
 }  # fmt: skip
 RETIRED_IDS = {"sora", "character-ai"}  # Sora closed in 2026; Character.AI's page was deleted
 LINK_ONLY_IDS = {"mistral", "midjourney", "gemini-aistudio"}  # no public feed we can read
-CATALOG_TOML = Path(__file__).resolve().parents[1] / "resources" / "catalog.toml"
-PROVIDERS_MD = Path(__file__).resolve().parents[2] / "shared" / "PROVIDERS.md"
+CATALOG_TOML = Path(__file__).resolve().parents[2] / "resources" / "catalog.toml"
+PROVIDERS_MD = Path(__file__).resolve().parents[3] / "shared" / "PROVIDERS.md"
 # Hosts PROVIDERS.md says are gone or moved away from; no built-in entry may point at them.
 GONE_MARKERS = ("replicatestatus", "character.ai", "status.jetbrains.ai")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from outage_radar.core.model import Level
 from outage_radar.core.sources import instatus
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 
 
 def load(name: str) -> bytes:
