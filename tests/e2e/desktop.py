@@ -98,7 +98,18 @@ class Desktop:
         wait_for(self._display_ready, 20, "the X server")
 
     def _start_notifications(self, daemon: str = "dunst") -> None:
-        self._spawn([daemon])
+        # A daemon can lose a race with a display that is still settling (dunst: "cannot open
+        # display") and exit; without it the app falls back to balloons and the test waits in vain.
+        for attempt in range(3):
+            proc = self._spawn([daemon])
+            try:
+                wait_for(lambda: self.owns("org.freedesktop.Notifications"), 10, daemon)
+                break
+            except AssertionError:
+                proc.kill()
+                proc.wait()
+                if attempt == 2:
+                    raise
         monitor_log = open(self.notify_log, "wb")  # noqa: SIM115
         self._spawn(["dbus-monitor", "interface=org.freedesktop.Notifications"], stdout=monitor_log)
         monitor_log.close()
@@ -172,6 +183,18 @@ class Desktop:
             ["xdotool", "getdisplaygeometry"], capture_output=True, env=self.env, timeout=10
         )
         return out.returncode == 0
+
+    def owns(self, name: str) -> bool:
+        """Whether some process owns this name on the desktop's session bus."""
+        out = subprocess.run(
+            ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus"]
+            + ["/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=10,
+        )
+        return "boolean true" in out.stdout
 
     def window_exists(self, name: str) -> bool:
         out = subprocess.run(

@@ -29,19 +29,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 KEY = "sk-e2e-5b1d7f3a9c2e4b6d8f0a1c3e5b7d9f1a"
 
 
-def secrets_on_bus(env: dict[str, str]) -> bool:
-    out = subprocess.run(
-        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus"]
-        + ["/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner"]
-        + ["string:org.freedesktop.secrets"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=10,
-    )
-    return "boolean true" in out.stdout
-
-
 @pytest.fixture
 def keyring_desktop(desktop: Desktop) -> Iterator[Desktop]:
     """gnome-keyring in the foreground (so it is stopped with the test), login keyring unlocked."""
@@ -56,7 +43,7 @@ def keyring_desktop(desktop: Desktop) -> Iterator[Desktop]:
     daemon.stdin.write(b"test")  # the fresh login keyring's password
     daemon.stdin.close()
     try:
-        wait_for(lambda: secrets_on_bus(desktop.env), 20, "the Secret Service on the bus")
+        wait_for(lambda: desktop.owns("org.freedesktop.secrets"), 20, "the Secret Service")
         yield desktop
     finally:
         daemon.terminate()
