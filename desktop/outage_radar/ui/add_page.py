@@ -24,7 +24,7 @@ from ..core.links import safe_url
 from ..core.model import Level, Snapshot
 from ..core.settings import CustomPage
 from ..core.urls import slug
-from .labels import plain
+from .labels import page_problem, plain
 from .widgets import plain_label
 
 Preview = Callable[[str], Awaitable[PagePreview]]
@@ -43,7 +43,7 @@ def page_id(url: str, taken: Iterable[str]) -> str:
 def describe(snapshot: Snapshot) -> str:
     """The preview line: what was found at the URL, in plain words."""
     if snapshot.level is Level.UNKNOWN:
-        return f"Not recognised as a status page ({plain(snapshot.error or 'no answer', 120)})."
+        return page_problem(snapshot.failure)
     name = plain(snapshot.page_name, 60) or "Status page"
     bits = [f"{name}: {snapshot.level.label}", f"{len(snapshot.components)} components"]
     if snapshot.incidents:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..core.alerts import format_duration
+from ..core.failures import Failure, Kind, label
 from ..core.model import Level
 from ..core.state import NO_FEED, ServiceState, counted, summary_level
 from ..core.text import clean, escape
@@ -90,6 +91,20 @@ def clock(when: datetime, now: datetime) -> str:
     if local.date() == now.date():
         return local.strftime("%H:%M")
     return local.strftime("%b %d %H:%M").replace(" 0", " ")
+
+
+def page_problem(failure: Failure | None) -> str:
+    """Why a pasted URL gave no status page, as the Check button says it.
+
+    An address that cannot be reached is never called "not a status page": a refused
+    connection, a failed DNS lookup, a timeout or a TLS error each say what they are."""
+    if failure is None or failure.kind is Kind.NOT_A_STATUS_PAGE:
+        detail = plain(failure.detail, 120) if failure is not None else ""
+        return "Not recognised as a status page" + (f": {detail}." if detail else ".")
+    words = plain(label(failure), 120)
+    if failure.network or failure.kind is Kind.TLS:
+        return f"Could not reach this address: {words}."
+    return f"Could not read a status page here: {words}."
 
 
 def service_name(state: ServiceState) -> str:
