@@ -300,3 +300,49 @@ def test_mute_helpers_round_trip_and_prune() -> None:
     assert not mutes.component_watched(settings, "chatgpt", "Voice")
     mutes.set_component_muted(settings, "chatgpt", "Voice", False)
     assert settings.muted_components == {}
+
+
+FIXING = Incident(
+    "i2",
+    "Image generation errors",
+    L.DEGRADED,
+    url="https://status.chatgpt.example/incidents/i2",
+    latest_update="We are deploying a fix.",
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "title", "body"),
+    [
+        (
+            [change("chatgpt", L.DEGRADED, L.OPERATIONAL, incident=FIXING)],
+            "ChatGPT is back",
+            "Image generation errors (resolved)",
+        ),
+        (
+            [
+                change(
+                    "chatgpt", L.DEGRADED, L.DEGRADED, ChangeKind.INCIDENT_RESOLVED, incident=FIXING
+                )
+            ],
+            "ChatGPT: incident resolved",
+            "Image generation errors (resolved)",
+        ),
+        (
+            [
+                change("chatgpt", L.DEGRADED, L.OPERATIONAL, incident=FIXING),
+                change("claude", L.OPERATIONAL, L.DEGRADED),
+            ],
+            "2 services changed",
+            "Claude: degraded\nChatGPT is back — Image generation errors (resolved)",
+        ),
+    ],
+    ids=["recovery", "resolved", "grouped"],
+)
+def test_a_recovery_says_resolved_never_the_stale_last_update(
+    changes: list[Change], title: str, body: str
+) -> None:
+    alert = alert_for(changes)
+    assert alert is not None
+    assert (alert.title, alert.body) == (title, body)
+    assert "deploying a fix" not in alert.body

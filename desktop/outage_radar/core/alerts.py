@@ -212,11 +212,18 @@ def _line(change: Change) -> str:
 
 
 def _detail(group: list[Change]) -> tuple[str, str]:
-    """The incident (or maintenance) title and its latest update for one service's changes."""
+    """The incident (or maintenance) title and its latest update for one service's changes.
+
+    A recovery or a resolved incident carries the incident as last seen while it was open:
+    its update ("We are deploying a fix") is no longer true, so it says it is resolved instead.
+    """
     for change in group:
         if change.incident is not None:
             inc = change.incident
-            return clean(inc.title, 200, single_line=True), clean(inc.latest_update, 400)
+            title = clean(inc.title, 200, single_line=True)
+            if change.is_recovery or change.kind is ChangeKind.INCIDENT_RESOLVED:
+                return f"{title} (resolved)", ""
+            return title, clean(inc.latest_update, 400)
     for change in group:
         if change.maintenance is not None:
             return clean(change.maintenance.title, 200, single_line=True), ""
