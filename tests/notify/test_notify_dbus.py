@@ -21,6 +21,7 @@ from dbus_fast.service import ServiceInterface, method, signal
 from outage_radar.core.alerts import Alert, AlertAction
 from outage_radar.core.model import Level
 from outage_radar.notify import Notifier
+from outage_radar.notify.native import labelled
 
 pytestmark = pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="needs dbus-daemon")
 
@@ -134,7 +135,8 @@ async def test_markup_server_gets_escaped_body_and_buttons(markup_server: Record
     )
     assert "<" not in body
     labels = actions[1::2]
-    assert labels == ["", "Status page", "Use Claude"]  # "" is the click-on-body action
+    # The first is the click-on-body action ("default"): dunst lists it by its label.
+    assert labels == ["Open status page", "Status page", "Use Claude"]
     keys = actions[0::2]
     markup_server.ActionInvoked(1, keys[2])
     await wait_for(lambda: opened)
@@ -181,3 +183,20 @@ async def test_no_session_bus_falls_back(monkeypatch: pytest.MonkeyPatch, tmp_pa
     fallback: list[Alert] = []
     await Notifier(lambda _u: None, fallback.append).show(ALERT)
     assert fallback == [ALERT]
+
+
+@pytest.mark.parametrize(
+    ("actions", "sent"),
+    [
+        (["default", ""], ["default", "Open status page"]),
+        (
+            ["default", "", "k1", "Status page"],
+            ["default", "Open status page", "k1", "Status page"],
+        ),
+        (["default", "Go"], ["default", "Go"]),
+        (["k1", ""], ["k1", ""]),
+        ([], []),
+    ],
+)
+def test_the_default_action_always_has_a_label(actions: list[str], sent: list[str]) -> None:
+    assert labelled(actions) == sent

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 OpenUrl = Callable[[str | None], object]
 IconFor = Callable[[Level], Path | None]
+# What a click on the notification does, as servers that list actions (dunst's menu) show it.
+DEFAULT_LABEL = "Open status page"
 
 
 class Unavailable(RuntimeError):
@@ -72,6 +74,7 @@ class NativeNotifier:
                 raise Unavailable("this platform offers no notification service to this app")
             self._notifier = notifier
             self._markup = await self._body_markup(notifier)
+            _label_default_action(notifier)
         return self._notifier
 
     @staticmethod
@@ -121,6 +124,35 @@ class NativeNotifier:
             on_clicked=lambda: self._open_url(alert.url),
         )
         log.info("notified: %s", alert.title)
+
+
+def labelled(actions: Sequence[str], label: str = DEFAULT_LABEL) -> list[str]:
+    """A freedesktop actions list (key, label, key, label...) whose "default" has a label."""
+    out = list(actions)
+    for i in range(0, len(out) - 1, 2):
+        if out[i] == "default" and not out[i + 1]:
+            out[i + 1] = label
+    return out
+
+
+def _label_default_action(notifier: Any) -> None:
+    """Give the click-on-body action its words on the freedesktop path.
+
+    WORKAROUND for desktop-notifier 6.2 always sending the "default" action with an empty label
+    (https://github.com/samschott/desktop-notifier/pull/91, made for xfce4-notifyd, which it no
+    longer sends a default action to), shown as an empty entry in dunst's action menu; look
+    again when its Notification takes a label for on_clicked: then pass DEFAULT_LABEL there."""
+    interface: Any = getattr(getattr(notifier, "_backend", None), "interface", None)
+    call = getattr(interface, "call_notify", None)
+    if call is None:
+        return  # macOS, Windows, or another backend: nothing lists the default action
+
+    async def notify(*args: Any) -> Any:
+        if len(args) > 5 and isinstance(args[5], list):
+            args = (*args[:5], labelled(args[5]), *args[6:])
+        return await call(*args)
+
+    interface.call_notify = notify
 
 
 async def _disconnect(notifier: Any) -> None:
