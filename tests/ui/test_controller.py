@@ -7,7 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon, QWidget
 from pytestqt.qtbot import QtBot
 
 from outage_radar.core import settings as settings_store
@@ -169,3 +171,69 @@ def test_second_instance_asks_the_first_to_show(qtbot: QtBot) -> None:
         assert second.notify_running()
     first.close()
     assert not SingleInstance().notify_running()
+
+
+def click(widget: QWidget, at: QPoint) -> None:
+    """A click as the window system delivers it: Qt drops it when a modal window blocks ours."""
+    window = widget.window()
+    handle = window.windowHandle()
+    assert handle is not None
+    QTest.mouseClick(
+        handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, widget.mapTo(window, at)
+    )
+
+
+# The offscreen platform cannot grab the keyboard for the popup; a real display server can.
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")
+@pytest.mark.parametrize(("item", "name"), [("About Outage Radar", "about"), ("ChatGPT", "doctor")])
+async def test_the_tray_menu_still_opens_and_works_while_a_box_is_shown(
+    setup: tuple[Controller, Tray, FakeMonitor, FakeNotifier], qtbot: QtBot, item: str, name: str
+) -> None:
+    ctl, tray, monitor, _ = setup
+
+    async def diagnose(key: str) -> None:
+        return None
+
+    ctl.parts.diagnose = diagnose
+    ctl.render()
+    menu = tray.menu if name == "about" else submenu(tray.menu, item)
+    find(menu, "About Outage Radar" if name == "about" else "Is it just me?").trigger()
+    await ctl.drain()
+    box = ctl.windows[name]
+    qtbot.waitExposed(box)
+    assert box.windowModality() == Qt.WindowModality.NonModal
+    assert QApplication.activeModalWidget() is None
+    window = tray.status_window()  # what a tray click opens on an SNI host
+    window.present()
+    qtbot.waitExposed(window)
+    click(window.more, window.more.rect().center())
+    popup = QApplication.activePopupWidget()
+    assert isinstance(popup, QMenu), "the tray menu did not open"
+    click(popup, popup.actionGeometry(find(popup, "Check now")).center())
+    assert monitor.checks == 1
+    assert box.isVisible()
+    window.hide()
+    ctl.close_windows()
+
+
+@pytest.mark.parametrize("name", ["about", "doctor"])
+async def test_a_second_click_raises_the_one_box(
+    setup: tuple[Controller, Tray, FakeMonitor, FakeNotifier], name: str
+) -> None:
+    ctl, tray, _, _ = setup
+
+    async def diagnose(key: str) -> None:
+        return None
+
+    ctl.parts.diagnose = diagnose
+    ctl.render()
+    menu = tray.menu if name == "about" else submenu(tray.menu, "ChatGPT")
+    item = find(menu, "About Outage Radar" if name == "about" else "Is it just me?")
+    item.trigger()
+    box = ctl.windows[name]
+    item.trigger()
+    await ctl.drain()
+    assert ctl.windows[name] is box and box.isVisible()
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    assert [w for w in shown if w.isVisible()] == [box]
+    ctl.close_windows()

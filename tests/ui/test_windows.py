@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import tomllib
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from outage_radar import autostart
+from outage_radar import __version__, autostart
 from outage_radar.core import settings as settings_store
 from outage_radar.core.alerts import Alert
 from outage_radar.core.check import PagePreview
@@ -19,11 +22,14 @@ from outage_radar.core.failures import Failure, Kind
 from outage_radar.core.history import DayUptime, IncidentRow
 from outage_radar.core.model import Component, Level, Snapshot
 from outage_radar.core.settings import Settings
+from outage_radar.ui.doctor_box import CHECKING, DoctorBox
 from outage_radar.ui.history_window import HistoryWindow
 from outage_radar.ui.settings_window import SettingsWindow
 from outage_radar.ui.status_window import StatusWindow
 from outage_radar.ui.uptime_bars import day_level
 from outage_radar.ui.welcome_window import WelcomeWindow
+from outage_radar.ui.windows import RELEASE_NOTES, Windows
+from tests.conftest import repo_root
 
 from .helpers import CATALOG, NOW, state
 
@@ -226,3 +232,74 @@ def test_autostart_writes_and_removes_the_xdg_entry(tmp_path: Path) -> None:
     assert "Type=Application\n" in text and autostart.is_enabled()
     autostart.set_linux(False)
     assert not path.exists() and not autostart.is_enabled()
+
+
+async def test_return_in_the_url_field_checks_and_leaves_settings_open(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    seen: list[str] = []
+
+    async def preview(url: str) -> PagePreview:
+        seen.append(url)
+        found = Snapshot(Level.OPERATIONAL, (Component("1", "API", Level.OPERATIONAL),))
+        return PagePreview(replace(found, page_name="Acme"), platform="statuspage")
+
+    path = tmp_path / "settings.toml"
+    settings_store.save(Settings(), path)
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    window = SettingsWindow(Settings(), SERVICES, preview=preview, path=path, set_autostart=print)
+    qtbot.addWidget(window)
+    saved: list[object] = []
+    window.saved.connect(saved.append)
+    window.show()
+    qtbot.waitExposed(window)
+    box = window.pages
+    box.url.setText("https://status.acme.example")
+    QTest.keyClick(box.url, Qt.Key.Key_Return)
+    for _ in range(50):  # the check is an asyncio task: let it run
+        if box.add.isEnabled():
+            break
+        await asyncio.sleep(0.01)
+    assert seen == ["https://status.acme.example"]
+    assert box.result.text() == "Acme: operational · 1 components"
+    QTest.keyClick(box.name, Qt.Key.Key_Return)  # Return in the name field adds the page
+    assert [p.url for p in box.pages] == ["https://status.acme.example"]
+    assert window.isVisible() and not saved
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    window.close()
+
+
+def test_about_shows_the_version_and_opens_the_release_notes(
+    qtbot: QtBot, opened: list[str]
+) -> None:
+    windows = Windows(spawn=lambda job: job.close())
+    windows.about()
+    box = windows.open["about"]
+    assert isinstance(box, QMessageBox)
+    qtbot.addWidget(box)
+    assert f"Version {__version__}" in box.text().splitlines()
+    (notes,) = [b for b in box.buttons() if b.text() == "Release notes"]
+    notes.click()
+    assert opened == [RELEASE_NOTES]
+    project = tomllib.loads((repo_root() / "pyproject.toml").read_text())["project"]
+    assert __version__ == project["version"]
+    assert RELEASE_NOTES == project["urls"]["Source"] + "/releases"
+    windows.close_all()
+
+
+async def test_only_the_newest_is_it_just_me_check_fills_the_box(qtbot: QtBot) -> None:
+    gates = {"chatgpt": asyncio.Event(), "claude": asyncio.Event()}
+
+    async def diagnose(key: str) -> None:
+        await gates[key].wait()  # None: the check could not run
+
+    box = DoctorBox()
+    qtbot.addWidget(box)
+    first = asyncio.ensure_future(box.check(diagnose, "chatgpt"))
+    second = asyncio.ensure_future(box.check(diagnose, "claude"))
+    gates["chatgpt"].set()
+    await first
+    assert box.text() == CHECKING and box.service == "claude"
+    gates["claude"].set()
+    await second
+    assert box.text() == "The check could not run; see the log for details."

@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -51,6 +52,19 @@ def describe(snapshot: Snapshot) -> str:
     return " · ".join(bits)
 
 
+class ReturnField(QLineEdit):
+    """A line edit whose Return stays its own: it runs the field's action (returnPressed) only.
+
+    A QLineEdit passes Return on to its dialog, which presses the default button: in Settings,
+    Return in the URL field would save and close instead of checking the page.
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class AddPageBox(QGroupBox):
     changed = Signal()
 
@@ -59,10 +73,10 @@ class AddPageBox(QGroupBox):
         self.preview_fn = preview
         self.pages = list(pages)
         self.taken = set(taken)
-        self.url = QLineEdit()
+        self.url = ReturnField()
         self.url.setPlaceholderText("https://status.example.com")
         self.check = QPushButton("Check")
-        self.name = QLineEdit()
+        self.name = ReturnField()
         self.name.setPlaceholderText("Name shown in the menu")
         self.add = QPushButton("Add")
         self.add.setEnabled(False)
@@ -86,6 +100,7 @@ class AddPageBox(QGroupBox):
         self.check.clicked.connect(self.on_check)
         self.url.returnPressed.connect(self.on_check)
         self.add.clicked.connect(self.on_add)
+        self.name.returnPressed.connect(self.on_add)
         self.remove.clicked.connect(self.on_remove)
         self.check.setEnabled(preview is not None)
         self._relist()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from .. import __version__
+from . import opener
 
 if TYPE_CHECKING:
     from ..core.catalog import Service
@@ -24,10 +25,27 @@ if TYPE_CHECKING:
     from .keys_section import KeysSection
 
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
+# pyproject.toml's [project.urls] Source plus /releases (a test keeps the two in step).
+RELEASE_NOTES = "https://github.com/outage-radar/outage-radar/releases"
 ABOUT = (
-    "Outage Radar {version}\n\nWatches the status pages of the AI services you use and tells "
-    "you when one has trouble, and when it is back."
+    "Outage Radar\nVersion {version}\n\nWatches the status pages of the AI services you use "
+    "and tells you when one has trouble, and when it is back."
 )
+
+
+def about_box() -> QMessageBox:
+    """About: the version, and a button to the release notes (opened under the link policy)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, "About Outage Radar", ABOUT.format(version=__version__)
+    )
+    # A message box is application-modal even when shown with show(): while it is open no other
+    # window takes a click, the tray icon's (XEmbed) and the status window's included.
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    notes = box.addButton("Release notes", QMessageBox.ButtonRole.ActionRole)
+    notes.clicked.connect(lambda: opener.open_url(RELEASE_NOTES))
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Close))
+    return box
 
 
 def raise_window(window: QWidget) -> None:
@@ -51,12 +69,9 @@ class Windows:
         return window if window is not None and window.isVisible() else None
 
     def about(self) -> None:
-        # Not modal: a nested event loop would stall polling while the box is open.
-        box = QMessageBox(
-            QMessageBox.Icon.Information, "About Outage Radar", ABOUT.format(version=__version__)
-        )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        self._show("about", box)
+        """The About box; while it is open, a second click brings it to the front."""
+        box = self.open.get("about")
+        self._show("about", box if box is not None else about_box())
 
     def history(
         self, history: HistoryReader, services: Sequence[Service], now: Callable[[], datetime]
@@ -101,12 +116,20 @@ class Windows:
         self._show("settings", window)
 
     def doctor(self, diagnose: Diagnose, service: str) -> None:
-        """ "Is it just me?" for one service, in a window that fills in when the checks end."""
-        from .doctor_box import doctor_box
+        """ "Is it just me?" for one service, in one window that fills in when the checks end.
 
-        box, job = doctor_box(diagnose, service)
+        Asked again for the service it shows, it comes to the front; for another service, or
+        once closed, the same window checks anew.
+        """
+        from .doctor_box import DoctorBox
+
+        box = self.open.get("doctor")
+        if isinstance(box, DoctorBox) and box.isVisible() and box.service == service:
+            raise_window(box)
+            return
+        box = box if isinstance(box, DoctorBox) else DoctorBox()
+        self.spawn(box.check(diagnose, service))
         self._show("doctor", box)
-        self.spawn(job)
 
     def welcome(
         self,
