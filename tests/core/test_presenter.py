@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from outage_radar.core.model import ChangeKind, Level
+from outage_radar.core.model import ChangeKind, Component, Level
 from outage_radar.core.mutes import UNTIL_TOMORROW
 from outage_radar.core.presenter import Effects, Presenter
 from outage_radar.core.probes import Outcome, ProbeResult
@@ -186,3 +186,31 @@ def test_kinds_other_than_level_go_through_the_alert_policy() -> None:
     started = change("chatgpt", L.OPERATIONAL, L.OPERATIONAL, ChangeKind.MAINTENANCE_STARTED)
     (alert,) = p.on_changes([started], states(chatgpt=L.OPERATIONAL)).alerts
     assert alert.title == "ChatGPT: maintenance started"
+
+
+PARTS = (
+    Component("c1", "Login", L.OPERATIONAL),
+    Component("c2", "Image Generation", L.DEGRADED),
+)
+
+
+@pytest.mark.parametrize(
+    ("settings", "level", "shown"),
+    [
+        (Settings(), L.DEGRADED, L.DEGRADED),
+        (Settings(components={"chatgpt": ["Login"]}), L.DEGRADED, L.OPERATIONAL),
+        (Settings(muted_components={"chatgpt": ["Image Generation"]}), L.DEGRADED, L.OPERATIONAL),
+        (Settings(components={"chatgpt": ["Image Generation"]}), L.DEGRADED, L.DEGRADED),
+        (Settings(components={"claude": ["Login"]}), L.DEGRADED, L.DEGRADED),
+        # A page that could not be read stays unknown: there is nothing to narrow.
+        (Settings(components={"chatgpt": ["Login"]}), L.UNKNOWN, L.UNKNOWN),
+    ],
+    ids=["all-watched", "unticked", "muted", "ticked", "other-service", "unknown"],
+)
+def test_the_view_counts_only_the_parts_the_user_watches(
+    settings: Settings, level: Level, shown: Level
+) -> None:
+    live = {"chatgpt": state("chatgpt", level, components=PARTS)}
+    view = presenter(settings).view(live, lambda _key: [], None)
+    assert view["chatgpt"].level is shown
+    assert view["chatgpt"].snapshot.components == PARTS  # the parts are still listed

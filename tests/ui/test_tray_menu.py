@@ -10,7 +10,9 @@ from pytestqt.qtbot import QtBot
 from outage_radar.core import mutes
 from outage_radar.core.failures import Failure, Kind
 from outage_radar.core.model import Component, Incident, Level
+from outage_radar.core.presenter import Presenter
 from outage_radar.core.settings import Settings
+from outage_radar.ui.icon import level_icon
 from outage_radar.ui.menu import UNTIL_TOMORROW
 from outage_radar.ui.tray import Tray
 
@@ -193,3 +195,27 @@ def test_unknown_state_shows_the_reason_and_a_grey_icon(tray: Tray) -> None:
     tray.render(states, Settings(), NOW)  # type: ignore[arg-type]
     assert "Claude — unknown (timed out)" in texts(tray.menu)
     assert tray.level is Level.UNKNOWN
+
+
+def test_an_unticked_part_in_trouble_leaves_the_tray_green(tray: Tray) -> None:
+    # Settings → ChatGPT → Image Generation unticked; then only Image Generation degrades.
+    parts = (
+        Component("c1", "Login", Level.OPERATIONAL),
+        Component("c2", "Image Generation", Level.DEGRADED),
+    )
+    live = {
+        "chatgpt": state("chatgpt", Level.DEGRADED, components=parts),
+        "claude": state("claude", Level.OPERATIONAL),
+    }
+    presenter = Presenter(Settings(components={"chatgpt": ["Login"]}), CATALOG, now=lambda: NOW)
+    tray.render(presenter.view(live, lambda _key: [], None), presenter.settings, NOW)
+    assert tray.level is Level.OPERATIONAL
+    assert tray.icon.icon().cacheKey() == level_icon(Level.OPERATIONAL).cacheKey()
+    assert tray.icon.toolTip() == "Outage Radar<br>All services operational"
+    assert texts(tray.menu)[:3] == [
+        "Outage Radar — All services operational",
+        "ChatGPT — operational",
+        "Claude — operational",
+    ]
+    # The part is still listed with its own state: unwatched, not hidden.
+    assert "Image Generation — degraded" in texts(submenu(tray.menu, "ChatGPT"))

@@ -120,16 +120,6 @@ def _level_worth(old: Level, new: Level, settings: Settings) -> bool:
     return old.rank >= floor
 
 
-def _watched_level(change: Change, settings: Settings, state: ServiceState | None) -> Level | None:
-    """The level among the components the user watches, when they narrowed or muted some."""
-    key = change.service
-    if state is None or (key not in settings.components and key not in settings.muted_components):
-        return None
-    comps = state.snapshot.components
-    kept = [c.level for c in comps if mutes.component_watched(settings, key, c.name)]
-    return worst(kept) if comps else None
-
-
 def _incident_watched(incident: Incident, settings: Settings, key: str) -> bool:
     refs = incident.components
     return not refs or any(mutes.component_watched(settings, key, ref) for ref in refs)
@@ -145,9 +135,10 @@ def _wanted(change: Change, settings: Settings, state: ServiceState | None) -> b
         )
         return watched and _level_worth(change.old, change.new, settings)
     if kind is ChangeKind.LEVEL:
-        narrowed = _watched_level(change, settings, state)
-        if narrowed is not None and change.new.is_problem and not narrowed.is_problem:
-            return False  # the trouble is in components the user does not watch
+        if state is not None and change.new.is_problem:
+            as_watched = mutes.watched_level(settings, key, state.snapshot, change.new)
+            if not as_watched.is_problem:
+                return False  # the trouble is in components the user does not watch
         return _level_worth(change.old, change.new, settings)
     incident = change.incident
     if incident is not None and not _incident_watched(incident, settings, key):

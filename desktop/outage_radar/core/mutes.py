@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, timezone
 
+from .model import Level, Snapshot, worst
 from .settings import Settings
 
 TOMORROW_AT = time(7, 0)
@@ -103,6 +104,22 @@ def component_watched(settings: Settings, service: str, component: str) -> bool:
     if picked is not None and component not in picked:
         return False
     return not component_muted(settings, service, component)
+
+
+def watched_level(
+    settings: Settings, service: str, snapshot: Snapshot, level: Level | None = None
+) -> Level:
+    """`level` (the snapshot's by default) as the user watches the service.
+
+    When the trouble is only in components they unticked or muted, it is the worst level of the
+    components they watch: the one rule by which alerts stay quiet and the tray stays green."""
+    level = snapshot.level if level is None else level
+    narrowed = service in settings.components or service in settings.muted_components
+    if not level.is_problem or not narrowed or not snapshot.components:
+        return level
+    kept = [c.level for c in snapshot.components if component_watched(settings, service, c.name)]
+    watched = worst(kept)
+    return level if watched.is_problem else watched
 
 
 # -- global pause ------------------------------------------------------------------------------

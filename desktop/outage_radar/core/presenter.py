@@ -31,6 +31,17 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
+def watched(states: Mapping[str, ServiceState], settings: Settings) -> dict[str, ServiceState]:
+    """The states with each level as the user watches it (mutes.watched_level)."""
+    out = {}
+    for key, state in states.items():
+        level = mutes.watched_level(settings, key, state.snapshot)
+        if level is not state.level:
+            state = replace(state, snapshot=replace(state.snapshot, level=level))
+        out[key] = state
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Effects:
     """What the controller does after an event, in this order."""
@@ -72,8 +83,11 @@ class Presenter:
         recent: Callable[[str], list[ProbeResult]],
         problem: str | None,
     ) -> dict[str, ServiceState]:
-        """The states with the user's probes and the leads that still apply."""
-        return decorate(states, recent, self.leads, problem)
+        """The states as the user watches them, with their probes and the leads that still apply.
+
+        A service whose trouble is only in components the user unticked shows the level of the
+        parts they watch, so the tray's icon, tooltip and header count it as alerts do."""
+        return decorate(watched(states, self.settings), recent, self.leads, problem)
 
     # -- monitor and probe events ---------------------------------------------------------------
     def on_update(self, states: Mapping[str, ServiceState]) -> Effects:
