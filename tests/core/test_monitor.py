@@ -140,6 +140,19 @@ async def test_everything_failing_for_network_reasons_is_offline(server: FakeSer
     assert rig.changes == []
 
 
+async def test_offline_keeps_the_last_known_level_beside_the_unknown(server: FakeServer) -> None:
+    rig = Rig(server, ["a", "b"])
+    rig.flip("b", payloads.summary("degraded_performance"))
+    await rig.run_for(1)
+    assert rig.monitor.states["a"].last_known is None  # read: nothing "last known" to say
+    server.fault("/a.json", "reset")
+    server.fault("/b.json", "reset")
+    await rig.run_for(5 * 60)
+    assert rig.monitor.states["a"].snapshot.failure == OFFLINE
+    assert rig.monitor.states["a"].last_known is Level.OPERATIONAL
+    assert rig.monitor.states["b"].last_known is Level.DEGRADED
+
+
 async def test_unchanged_page_is_mostly_answered_304(server: FakeServer) -> None:
     rig = Rig(server, ["a"])
     await rig.run_for(60 * 60, step=5)

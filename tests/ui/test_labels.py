@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 
+from outage_radar.core import mutes
 from outage_radar.core.check import preview
 from outage_radar.core.failures import Failure, Kind
 from outage_radar.core.fetch import Fetcher
+from outage_radar.core.model import Level
+from outage_radar.core.settings import Settings
 from outage_radar.ui.add_page import describe
-from outage_radar.ui.labels import page_problem
+from outage_radar.ui.labels import header, held_line, page_problem, row_status
+from tests.builders import NOW, state
 from tests.fakeserver import refused_url, unresolvable_url
 
 
@@ -54,3 +61,58 @@ async def test_check_on_an_unreachable_url_never_says_not_a_status_page(
     finally:
         await fetcher.aclose()
     assert describe(found.snapshot) == words
+
+
+OFFLINE = Failure(Kind.OFFLINE)
+
+
+@pytest.mark.parametrize(
+    ("last_known", "failure", "words"),
+    [
+        (Level.OPERATIONAL, OFFLINE, "operational (last known, offline)"),
+        (Level.MAJOR_OUTAGE, OFFLINE, "major outage (last known, offline)"),
+        (None, OFFLINE, "unknown (offline)"),
+        (Level.OPERATIONAL, Failure(Kind.TIMEOUT), "unknown (timed out)"),
+    ],
+)
+def test_a_row_offline_keeps_its_last_known_state(
+    last_known: Level | None, failure: Failure, words: str
+) -> None:
+    row = replace(state("chatgpt", Level.UNKNOWN, failure=failure), last_known=last_known)
+    assert row_status(row) == words
+
+
+def test_the_header_says_offline_once() -> None:
+    rows = {k: state(k, Level.UNKNOWN, failure=OFFLINE) for k in ("chatgpt", "claude")}
+    assert header(rows) == "You are offline"
+    rows["claude"] = state("claude", Level.UNKNOWN, failure=Failure(Kind.TIMEOUT))
+    assert header(rows) == "Status unknown"  # one page failing is not "offline"
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        (Settings(), ""),
+        (
+            Settings(quiet_start="22:00", quiet_end="11:00"),
+            "Quiet hours until 11:00: notifications held",
+        ),
+        (
+            Settings(quiet_start="10:00", quiet_end="10:45"),
+            "Quiet hours until 10:45: notifications held",
+        ),
+        (Settings(quiet_start="11:00", quiet_end="12:00"), ""),
+        (
+            Settings(
+                quiet_start="22:00",
+                quiet_end="11:00",
+                paused_until=(NOW + timedelta(hours=2)).isoformat(),
+            ),
+            "Notifications paused until 12:30",
+        ),
+    ],
+    ids=["none", "overnight", "same-day", "not-yet", "paused-wins"],
+)
+def test_held_notifications_say_why_and_until_when(settings: Settings, words: str) -> None:
+    paused = mutes.paused_until(settings, NOW)
+    assert held_line(paused, mutes.quiet_until(settings, NOW), NOW) == words

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,9 @@ from outage_radar.core.presenter import Presenter
 from outage_radar.core.settings import Settings
 from outage_radar.ui.icon import level_icon
 from outage_radar.ui.menu import UNTIL_TOMORROW
+from outage_radar.ui.menu_model import HELP_URL
 from outage_radar.ui.tray import Tray
+from tests.conftest import repo_root
 
 from .helpers import CATALOG, NOW, find, state, submenu, texts
 
@@ -58,10 +62,12 @@ def test_menu_shows_header_services_and_global_items(tray: Tray) -> None:
         "ChatGPT — major outage",
         "Claude — degraded",
         "Gemini — operational",
+        "Last checked just now",
         "Check now",
         "Pause notifications",
         "History…",
         "Settings…",
+        "Help",
         "About Outage Radar",
         "Quit",
     ]
@@ -219,3 +225,62 @@ def test_an_unticked_part_in_trouble_leaves_the_tray_green(tray: Tray) -> None:
     ]
     # The part is still listed with its own state: unwatched, not hidden.
     assert "Image Generation — degraded" in texts(submenu(tray.menu, "ChatGPT"))
+
+
+def test_offline_says_so_once_and_rows_keep_their_last_known_state(tray: Tray) -> None:
+    offline = Failure(Kind.OFFLINE)
+    live = {
+        "chatgpt": replace(
+            state("chatgpt", Level.UNKNOWN, failure=offline), last_known=Level.OPERATIONAL
+        ),
+        "claude": replace(
+            state("claude", Level.UNKNOWN, failure=offline), last_known=Level.DEGRADED
+        ),
+        "gemini": state("gemini", Level.UNKNOWN, failure=offline),
+    }
+    tray.render(live, Settings(), NOW)  # type: ignore[arg-type]
+    assert texts(tray.menu)[:4] == [
+        "Outage Radar — You are offline",
+        "ChatGPT — operational (last known, offline)",
+        "Claude — degraded (last known, offline)",
+        "Gemini — unknown (offline)",
+    ]
+    assert tray.icon.toolTip() == "Outage Radar<br>You are offline"
+    assert tray.level is Level.UNKNOWN
+
+
+def test_quiet_hours_say_notifications_are_held(tray: Tray) -> None:
+    settings = Settings(quiet_start="22:00", quiet_end="11:00")  # NOW is 10:30
+    tray.render(outage_states(), settings, NOW)  # type: ignore[arg-type]
+    assert texts(tray.menu)[1] == "Quiet hours until 11:00: notifications held"
+    tray.render(outage_states(), Settings(quiet_start="22:00", quiet_end="07:00"), NOW)  # type: ignore[arg-type]
+    assert not any(t.startswith("Quiet hours") for t in texts(tray.menu))
+
+
+def test_last_checked_catches_up_when_the_menu_opens(qtbot: QtBot) -> None:
+    clock = [NOW]
+    tray = Tray(CATALOG, clock=lambda: clock[0])
+    earlier = NOW - timedelta(minutes=5)
+    tray.render({"claude": state("claude", Level.OPERATIONAL, checked_at=earlier)}, Settings(), NOW)
+    assert "Last checked 5 min ago" in texts(tray.menu)
+    # A poll that changes nothing but the check time repaints nothing...
+    clock[0] = NOW + timedelta(minutes=3)
+    checked = NOW + timedelta(minutes=2)
+    tray.render(
+        {"claude": state("claude", Level.OPERATIONAL, checked_at=checked)}, Settings(), clock[0]
+    )
+    # ...and the line is right when the menu opens.
+    tray.menu.aboutToShow.emit()
+    assert "Last checked 1 min ago" in texts(tray.menu)
+
+
+def test_help_opens_the_documentation(tray: Tray, opened: list[str]) -> None:
+    tray.render(outage_states(), Settings(), NOW)  # type: ignore[arg-type]
+    find(tray.menu, "Help").trigger()
+    assert opened == [HELP_URL]
+
+
+def test_help_url_is_the_projects_homepage_readme() -> None:
+    project = tomllib.loads((repo_root() / "pyproject.toml").read_text())["project"]
+    urls = project["urls"]
+    assert HELP_URL == urls.get("Documentation", urls["Homepage"] + "#readme")

@@ -166,6 +166,17 @@ def in_quiet_hours(settings: Settings, now: datetime) -> bool:
     return t >= start or t < end
 
 
+def quiet_until(settings: Settings, now: datetime) -> datetime | None:
+    """When the quiet window `now` falls in ends, or None outside quiet hours."""
+    if not in_quiet_hours(settings, now):
+        return None
+    end = _clock(settings.quiet_end)
+    if end is None:
+        return None
+    until = datetime.combine(now.date(), end, tzinfo=now.tzinfo)
+    return until if until > now else until + timedelta(days=1)
+
+
 # -- the one silence rule ----------------------------------------------------------------------
 def silenced(settings: Settings, service: str, now: datetime) -> bool:
     """Whether news about `service` must stay quiet now: it is muted, notifications are paused,

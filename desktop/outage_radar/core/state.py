@@ -28,6 +28,8 @@ class ServiceState:
     probes: tuple[ProbeResult, ...] = ()  # the recent probes, oldest first
     keyring_failed: bool = False  # the keys can no longer be read: the probes are stale
     lead: Lead | None = None  # how much earlier the probes knew, while that incident lasts
+    # The last level read, while the page cannot be read now (offline, failing): shown as such.
+    last_known: Level | None = None
 
     @property
     def level(self) -> Level:

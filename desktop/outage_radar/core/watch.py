@@ -38,7 +38,9 @@ class Watch:
 
     @property
     def state(self) -> ServiceState:
-        return ServiceState(self.service, self.shown, self.since, self.checked_at)
+        known = self.baseline.level if self.baseline is not None else None
+        last = known if self.shown.level is Level.UNKNOWN else None
+        return ServiceState(self.service, self.shown, self.since, self.checked_at, last_known=last)
 
     def failed(self, failure: Failure, now: datetime, parsed: Snapshot | None) -> None:
         """One failed read: nothing changes until FAILS_TO_UNKNOWN of them in a row."""

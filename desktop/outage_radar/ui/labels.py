@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..core.early_warning import Lead
 
 MENU_LIMIT = 80
+OFFLINE = "You are offline"  # said once, in the header and the tooltip, not on every row
 
 
 def plain(text: object, limit: int = MENU_LIMIT) -> str:
@@ -140,6 +141,40 @@ def extra_lines(state: ServiceState) -> list[str]:
     return [plain(line) for line in (probe_line(state), lead_line(state)) if line]
 
 
+def offline(state: ServiceState) -> bool:
+    """The state is unknown because we are offline (the monitor's verdict), not the page."""
+    failure = state.snapshot.failure
+    return failure is not None and failure.kind is Kind.OFFLINE
+
+
+def row_status(state: ServiceState) -> str:
+    """A service's state on its line: offline, the last level read, marked as such."""
+    if offline(state):
+        known = state.last_known
+        if known is None or known is Level.UNKNOWN:
+            return f"{Level.UNKNOWN.label} (offline)"
+        return f"{known.label} (last known, offline)"
+    text = status_label(state)
+    if state.level is Level.UNKNOWN and state.snapshot.error and not state.service.link_only:
+        text += f" ({plain(state.snapshot.error, 40)})"
+    return text
+
+
+def last_checked(states: Mapping[str, ServiceState], now: datetime) -> str:
+    """'Last checked 2 min ago': the latest check of any page, read or failed."""
+    times = [s.checked_at for s in counted(states.values()) if s.checked_at is not None]
+    return f"Last checked {ago(max(times), now)}" if times else ""
+
+
+def held_line(paused: datetime | None, quiet: datetime | None, now: datetime) -> str:
+    """Why notifications are held right now: a pause, or quiet hours; empty when they are not."""
+    if paused is not None:
+        return f"Notifications paused until {clock(paused, now)}"
+    if quiet is not None:
+        return f"Quiet hours until {clock(quiet, now)}: notifications held"
+    return ""
+
+
 def status_label(state: ServiceState) -> str:
     """The words for a service's state: its level, or that it has no feed (never an error)."""
     return NO_FEED if state.service.link_only else state.level.label
@@ -169,6 +204,8 @@ def summary(states: Mapping[str, ServiceState], now: datetime) -> str:
     polled = counted(states.values())
     no_feed = len(states) - len(polled)
     parts = [_summary(polled, now)] if polled else []
+    if polled and all(offline(s) for s in polled):
+        parts = [OFFLINE]
     if no_feed:
         parts.append(f"{no_feed} with {NO_FEED}")
     return " · ".join(parts)
@@ -214,6 +251,8 @@ def header(states: Mapping[str, ServiceState]) -> str:
     polled = counted(states.values())
     if not polled:
         return "No status feeds to check"
+    if all(offline(s) for s in polled):
+        return OFFLINE
     level = summary_level(polled)
     problems = sum(1 for s in polled if s.level.is_problem)
     if problems:

@@ -26,11 +26,13 @@ from .labels import (
     clock,
     extra_lines,
     header,
+    held_line,
+    last_checked,
     overall_icon,
     plain,
+    row_status,
     service_name,
     state_icon,
-    status_label,
 )
 
 MAX_COMPONENTS = 12
@@ -41,6 +43,9 @@ MAX_MAINTENANCES = 3
 FLAT_LIMIT = 15
 GROUP_LIMIT = 20  # services per submenu: a bigger category holds parts of this many
 TOP_PROBLEMS = 5  # in a grouped menu, services with problems are also listed on top
+# The project's documentation: pyproject.toml's [project.urls] Homepage, where the README shows
+# (a test keeps the two in step); opened like every link, under the link policy.
+HELP_URL = "https://github.com/outage-radar/outage-radar#readme"
 
 
 # A menu of 100 services checks about 1,000 links; each check parses the URL. The answers
@@ -134,15 +139,6 @@ def _maintenance_label(item: Maintenance, now: datetime) -> str:
     else:
         when = "scheduled"
     return f"{plain(item.title)} · {when}"
-
-
-def _status_part(state: ServiceState) -> str:
-    text = status_label(state)
-    if state.service.link_only:
-        return text  # its "failed" snapshot only says there is no feed: never an error
-    if state.level is Level.UNKNOWN and state.snapshot.error:
-        text += f" ({plain(state.snapshot.error, 40)})"
-    return text
 
 
 def service_entries(state: ServiceState, model: MenuModel) -> tuple[Entry, ...]:
@@ -258,7 +254,7 @@ def _more_links(state: ServiceState, model: MenuModel) -> list[Entry]:
 def service_entry(state: ServiceState, model: MenuModel) -> Entry:
     """A service's line: its name and state, opening its submenu."""
     key = state.service.id
-    label = f"{service_name(state)} — {_status_part(state)}"
+    label = f"{service_name(state)} — {row_status(state)}"
     if mutes.is_muted(model.settings, key, model.now):
         label += " (muted)"
     children = service_entries(state, model)
@@ -318,15 +314,17 @@ def tray_entries(model: MenuModel) -> tuple[Entry, ...]:
     """The whole tray menu: header, services, then the global items with Quit last."""
     states, now = model.states, model.now
     out = [_heading(f"Outage Radar — {header(states)}", overall_icon(states))]
-    paused = mutes.paused_until(model.settings, now)
-    if paused is not None:
-        out.append(_heading(f"Notifications paused until {clock(paused, now)}"))
-    out.append(SEPARATOR)
+    settings = model.settings
+    held = held_line(mutes.paused_until(settings, now), mutes.quiet_until(settings, now), now)
+    out += [_heading(held), SEPARATOR] if held else [SEPARATOR]
     services = _services(model)
     out += [*services, SEPARATOR] if services else []
+    checked = last_checked(states, now)  # beside the action that checks again
+    out += [_heading(checked)] if checked else []
     out.append(_do("Check now", "check_now"))
     pause = pause_entries(model)
     out.append(Entry(Kind.SUBMENU, "Pause notifications", children=pause, key="pause"))
     out += [SEPARATOR, _do("History…", "show_history"), _do("Settings…", "show_settings")]
-    out += [_do("About Outage Radar", "show_about"), SEPARATOR, _do("Quit", "quit")]
+    out += [_link("Help", HELP_URL), _do("About Outage Radar", "show_about")]
+    out += [SEPARATOR, _do("Quit", "quit")]
     return tuple(out)

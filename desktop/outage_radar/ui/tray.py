@@ -127,6 +127,8 @@ class Tray(QObject):
         # services, comparing that input costs far less than building the menu to compare it.
         inputs = ({k: _shown(s) for k, s in states.items()}, copy.deepcopy(settings))
         if inputs == self._inputs:
+            # Only check times moved: kept for "Last checked", shown when the menu next opens.
+            self._states = dict(states)
             return
         self._inputs = inputs
         self.level = overall_level(states)  # link-only services never count
