@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -13,10 +15,20 @@ import pytest
 from outage_radar.cli.doctor import doctor
 from outage_radar.core import settings as settings_store
 from outage_radar.core.credentials import Credentials
-from outage_radar.core.doctor import Connectivity, HostCheck, Verdict, connectivity, verdict
-from outage_radar.core.model import Level
+from outage_radar.core.doctor import (
+    Connectivity,
+    HostCheck,
+    Verdict,
+    connectivity,
+    proxy_for,
+    summarize,
+    verdict,
+)
+from outage_radar.core.failures import Failure, Kind
+from outage_radar.core.model import Level, Snapshot
 from outage_radar.core.probes import Outcome, ProbeResult
 from tests import payloads
+from tests.builders import service
 from tests.fakeapi import FakeApi, MemoryKeyring
 from tests.fakeserver import FakeServer
 
@@ -178,3 +190,92 @@ def _probe(outcome: Outcome) -> ProbeResult:
 def test_verdict_rules(page: Level, probe: Outcome | None, online: bool, expected: Verdict) -> None:
     net = Connectivity((HostCheck("https://a.example/", True, online),))
     assert verdict(page, _probe(probe) if probe else None, net) is expected
+
+
+@asynccontextmanager
+async def forward_proxy() -> AsyncIterator[tuple[str, list[str]]]:
+    """A plain-HTTP forward proxy on loopback: it records each request line and relays it."""
+    seen: list[str] = []
+
+    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        line = head.split("\r\n", 1)[0]
+        seen.append(line)
+        method, target, _ = line.split(" ")
+        host_port, _, path = target.removeprefix("http://").partition("/")
+        host, _, port = host_port.partition(":")
+        up_reader, up_writer = await asyncio.open_connection(host, int(port or 80))
+        up_writer.write(
+            f"{method} /{path} HTTP/1.1\r\nHost: {host_port}\r\nConnection: close\r\n\r\n".encode()
+        )
+        writer.write(await up_reader.read())  # the upstream closes when it is done
+        up_writer.close()
+        await writer.drain()
+        writer.close()
+
+    proxy = await asyncio.start_server(relay, "127.0.0.1", 0)
+    port = proxy.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", seen
+    finally:
+        proxy.close()
+        await proxy.wait_closed()
+
+
+def use_proxy(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(var, url)
+    monkeypatch.delenv("NO_PROXY", raising=False)  # the suite's own NO_PROXY spares loopback
+
+
+async def no_dns(host: str, port: int) -> bool:
+    return False  # local DNS fails, as it does on networks that only a proxy leads out of
+
+
+async def test_behind_a_proxy_reachability_is_judged_through_it(
+    server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    neutral = server.set("/", b"ok", content_type="text/plain")
+    async with forward_proxy() as (proxy, seen):
+        use_proxy(monkeypatch, proxy)
+        net = await connectivity([neutral], resolver=no_dns)
+    assert seen == [f"GET {neutral} HTTP/1.1"] and server.hits == {"/": 1}
+    assert net.online
+    assert net.describe() == "1 of 1 neutral sites reachable through your proxy"
+    assert net.to_json()["proxy"] == proxy.removeprefix("http://")
+
+
+async def test_a_proxy_that_does_not_answer_is_named_not_dns(
+    server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = dead_url("").removeprefix("http://")
+    use_proxy(monkeypatch, f"http://user:secret@{dead}")
+    net = await connectivity([server.url("/")], resolver=no_dns)
+    assert not net.online and server.hits == {}
+    assert net.describe() == f"no neutral site answers through your proxy ({dead})"
+    page = Snapshot.failed(Failure(Kind.CONNECT))
+    words = summarize(service("lab"), Verdict.CONNECTION_DOWN, page, None, net)
+    assert words.startswith("Your connection is down: no neutral site answers through your proxy")
+    assert "DNS" not in words and "secret" not in words
+
+
+@pytest.mark.parametrize(
+    ("env", "url", "proxy"),
+    [
+        ({"HTTPS_PROXY": "http://proxy.lan:3128"}, "https://www.example.org/", "proxy.lan:3128"),
+        ({"ALL_PROXY": "http://u:p@proxy.lan:8080"}, "https://www.example.org/", "proxy.lan:8080"),
+        ({"HTTPS_PROXY": "proxy.lan:3128"}, "https://www.example.org/", "proxy.lan:3128"),
+        ({"HTTP_PROXY": "http://proxy.lan:3128"}, "https://www.example.org/", ""),
+        ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "example.org"}, "https://www.example.org/", ""),
+        ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": ".example.org"}, "https://example.org/", "p:1"),
+        ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "*"}, "https://www.example.org/", ""),
+        ({}, "https://www.example.org/", ""),
+    ],
+)
+def test_which_proxy_a_request_goes_through(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], url: str, proxy: str
+) -> None:
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert proxy_for(url) == proxy

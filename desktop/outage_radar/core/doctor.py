@@ -2,13 +2,16 @@
 
 `verdict()` is pure; `diagnose()` gathers the three facts concurrently: a fresh read of the
 status page, a probe with the stored key (read in a worker thread), and DNS plus an https reach
-to a few neutral sites (settings.neutral_hosts; tests point them at loopback).
+to a few neutral sites (settings.neutral_hosts; tests point them at loopback). Behind a proxy
+(HTTPS_PROXY, ALL_PROXY, as httpx reads them) the sites are judged by a request through it:
+the proxy resolves the names, so local DNS says nothing about the way out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import urllib.request
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +55,7 @@ class HostCheck:
     resolved: bool
     reached: bool
     detail: str = ""
+    proxy: str = ""  # the proxy (host:port) the site was asked through; no local DNS then
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,11 @@ class Connectivity:
         return any(h.resolved for h in self.hosts)
 
     @property
+    def proxy(self) -> str:
+        """The proxy the sites were asked through ("" without one)."""
+        return next((h.proxy for h in self.hosts if h.proxy), "")
+
+    @property
     def online(self) -> bool:
         return any(h.reached for h in self.hosts)
 
@@ -70,13 +79,20 @@ class Connectivity:
         reached = sum(h.reached for h in self.hosts)
         if not self.hosts:
             return "no neutral sites configured"
+        if self.proxy:
+            if not reached:
+                return f"no neutral site answers through your proxy ({self.proxy})"
+            return f"{reached} of {len(self.hosts)} neutral sites reachable through your proxy"
         if not self.dns:
             return "DNS lookups fail for every neutral site"
         return f"{reached} of {len(self.hosts)} neutral sites reachable"
 
     def to_json(self) -> dict[str, Any]:
-        hosts = [{"url": h.url, "resolved": h.resolved, "reached": h.reached} for h in self.hosts]
-        return {"online": self.online, "dns": self.dns, "hosts": hosts}
+        hosts = [
+            {"url": h.url, "resolved": h.resolved, "reached": h.reached, "proxy": h.proxy or None}
+            for h in self.hosts
+        ]
+        return {"online": self.online, "dns": self.dns, "proxy": self.proxy or None, "hosts": hosts}
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +185,34 @@ def neutral_url(entry: str) -> str | None:
     return url if may_carry_key(url) else None  # https, or http on loopback (tests)
 
 
+def proxy_for(url: str) -> str:
+    """The proxy a request to `url` goes through, as host:port ("" for none).
+
+    Read from the environment the way httpx reads it (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
+    NO_PROXY); never with its credentials, which must not reach a window or a log."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or _bypassed((parts.hostname or "").lower(), proxies.get("no", "")):
+        return ""
+    where = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    host = where.hostname or ""
+    return f"{host}:{where.port}" if where.port else host
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    """NO_PROXY as httpx reads it: `*`, a host or address, `name` (it and its subdomains) or
+    `.name` (its subdomains only)."""
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        if "://" in entry:
+            entry = urlsplit(entry).hostname or ""
+        if entry == "*" or (entry and host == entry.strip("[]")):
+            return True
+        if entry and host.endswith("." + entry.lstrip(".")):
+            return True
+    return False
+
+
 async def _resolves(host: str, port: int) -> bool:
     try:
         return bool(await asyncio.get_running_loop().getaddrinfo(host, port))
@@ -190,14 +234,15 @@ async def connectivity(
     async def one(client: httpx.AsyncClient, url: str) -> HostCheck:
         parts = urlsplit(url)
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        proxy = proxy_for(url)
         try:
             async with asyncio.timeout(deadline):
-                if not await resolve(host, port):
+                if not proxy and not await resolve(host, port):
                     return HostCheck(url, False, False, label(Failure(Kind.DNS)))
                 async with client.stream("GET", url) as response:
-                    return HostCheck(url, True, True, f"HTTP {response.status_code}")
+                    return HostCheck(url, True, True, f"HTTP {response.status_code}", proxy)
         except (TimeoutError, httpx.HTTPError, OSError) as exc:
-            return HostCheck(url, True, False, label(fetch.failure_of(exc)))
+            return HostCheck(url, not proxy, False, label(fetch.failure_of(exc)), proxy)
 
     async with httpx.AsyncClient(
         transport=transport,
