@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from outage_radar.core.catalog import Service
+from outage_radar.core.failures import OFFLINE
 from outage_radar.core.fetch import Fetcher
 from outage_radar.core.model import Change, ChangeKind, Level
 from outage_radar.core.monitor import FAST_INTERVAL, Monitor
@@ -155,12 +156,12 @@ async def test_every_page_is_polled_within_5_s_of_the_network_returning(
     await drive.run_for(30)
     net.up = False
     await drive.run_for(180)
-    assert drive.monitor.offline
+    assert all(s.snapshot.failure == OFFLINE for s in drive.monitor.states.values())
     hits = dict(server.hits)
     net.up = True
     await drive.run_for(5)
     assert all(server.hits[f"/{k}.json"] > hits[f"/{k}.json"] for k in "abc"), server.hits
-    assert not drive.monitor.offline
+    assert not any(s.snapshot.failure == OFFLINE for s in drive.monitor.states.values())
     assert {s.level for s in drive.monitor.states.values()} == {Level.OPERATIONAL}
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QtMsgType, qWarning
+from PySide6.QtCore import QPoint, QRect, Qt, QtMsgType, qWarning
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
@@ -20,7 +20,14 @@ from outage_radar.core.state import ServiceState
 from outage_radar.ui.labels import dbusmenu_shown, menu_label, tray_tooltip
 from outage_radar.ui.status_window import window_spot
 from outage_radar.ui.tray import Tray
-from outage_radar.ui.tray_host import Click, Host, click_action, host_kind, no_tray_text
+from outage_radar.ui.tray_host import (
+    Click,
+    Host,
+    click_action,
+    current_host,
+    host_kind,
+    no_tray_text,
+)
 
 from .helpers import CATALOG, NOW, find, state, submenu, texts
 
@@ -88,6 +95,32 @@ def test_host_kind_follows_qts_own_choice(
     platform: str, qpa: str, watcher: bool, host: Host
 ) -> None:
     assert host_kind(platform, qpa, watcher) is host
+
+
+class ShownIcon:
+    """A shown tray icon as Qt reports it: a window (XEmbed) has a geometry, an SNI item none."""
+
+    def __init__(self, geometry: QRect) -> None:
+        self._geometry = geometry
+
+    def geometry(self) -> QRect:
+        return self._geometry
+
+
+@pytest.mark.parametrize(
+    ("qpa", "geometry", "host"),
+    [
+        ("xcb", QRect(1001, 1, 22, 30), Host.XEMBED),  # trayer: Qt made an XEmbed window
+        ("xcb", QRect(), Host.SNI),  # xfce4-panel, KDE: exported over D-Bus, no window
+        ("wayland", QRect(), Host.SNI),
+    ],
+)
+def test_current_host_reads_the_path_qt_took_for_the_shown_icon(
+    monkeypatch: pytest.MonkeyPatch, qpa: str, geometry: QRect, host: Host
+) -> None:
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setattr(QGuiApplication, "platformName", staticmethod(lambda: qpa))
+    assert current_host(ShownIcon(geometry)) is host  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("host", [Host.SNI, Host.NATIVE])
@@ -334,7 +367,7 @@ def test_a_late_panel_gets_the_icon_and_the_no_tray_window_goes(
     monkeypatch.setattr(
         QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: available[0])
     )
-    monkeypatch.setattr("outage_radar.ui.tray.current_host", lambda: Host.SNI)
+    monkeypatch.setattr("outage_radar.ui.tray.current_host", lambda icon: Host.SNI)
     tray = Tray(CATALOG, host=Host.XEMBED, clock=lambda: NOW)
     tray.render(outage(), Settings(), NOW)
     tray.start()

@@ -92,7 +92,6 @@ class Monitor:
         self._last_wall: datetime | None = None
         self._last_mono = 0.0
         self._failed_once: set[str] = set()
-        self.offline = False
         self.rounds = 0
         self.set_services(services)
 
@@ -306,7 +305,6 @@ class Monitor:
         pages = list(self._pages.values())
         # With a single page we cannot tell its outage from ours; say what failed instead.
         offline = len(pages) > 1 and all(p.failures and p.network_failure for p in pages)
-        self.offline = offline
         if not offline:
             return
         for page in pages:

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QCursor
@@ -30,8 +30,17 @@ from .icon_spec import IconKey
 from .labels import overall_icon, overall_level, summary, tray_tooltip
 from .menu import MenuView, run_intent
 from .menu_model import Entry, Intent, MenuModel, service_entries, tray_entries
-from .status_window import StatusWindow
-from .tray_host import Click, Host, TrayWatch, click_action, current_host, is_wayland
+from .tray_host import (
+    Click,
+    Host,
+    TrayWatch,
+    click_action,
+    current_host,
+    is_wayland,
+)
+
+if TYPE_CHECKING:
+    from .status_window import StatusWindow
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +81,11 @@ class Tray(QObject):
         self.catalog = catalog
         self.clock = clock
         self.level = Level.UNKNOWN
-        self.host = host if host is not None else current_host()
         # The app may already show an icon (painted before the heavy imports): adopt it, so
         # the tray host never sees the icon go away and come back.
         self.in_tray = icon is not None and icon.isVisible()
         self.icon = icon or QSystemTrayIcon(level_icon(Level.UNKNOWN))
+        self.host = host if host is not None else current_host(self.icon)
         self.icon.setParent(self)
         self.icon.setToolTip("Outage Radar: starting…")
         self.menu = self._new_menu()
@@ -188,6 +197,9 @@ class Tray(QObject):
     def status_window(self) -> StatusWindow:
         """The window a click opens on an SNI host, and the app's window without a tray."""
         if self.window is None:
+            # Imported when first asked for: most trays never need it (0.9 MiB resident).
+            from .status_window import StatusWindow
+
             window = StatusWindow(self)
             window.check_now_requested.connect(self.check_now_requested)
             window.history_requested.connect(self.history_requested)
@@ -237,9 +249,8 @@ class Tray(QObject):
     def sync_host(self) -> None:
         """Show the icon when a tray is there, on the path Qt takes now; else the window."""
         available = QSystemTrayIcon.isSystemTrayAvailable()
-        host = current_host() if available else self.host
-        if available and not (self.in_tray and host is self.host):
-            self._install(host)
+        if available and not self.in_tray:
+            self._install()
         elif not available and not self.in_tray and not self._told_no_tray:
             self._told_no_tray = True
             log.warning("no system tray available: showing the status window")
@@ -247,29 +258,28 @@ class Tray(QObject):
             window.set_no_tray(True)
             window.present()
         if self.watch is not None:
-            # On Wayland only an SNI host can come, and the bus says when: no timer then.
-            self.watch.poll(not self.in_tray and not (self.watch.on_bus and is_wayland()))
+            self.watch.poll(not self.in_tray)
 
-    def _install(self, host: Host) -> None:
+    def _install(self) -> None:
         """A new QSystemTrayIcon: Qt chooses SNI or XEmbed once, when the icon is made."""
         # WORKAROUND for Qt fixing the tray path when a QSystemTrayIcon is constructed
         # (https://code.qt.io/cgit/qt/qtbase.git/tree/src/gui/platform/unix/qgenericunixtheme.cpp,
         # shouldUseDBusTray): an icon made before the panel stays XEmbed-only; look again when
         # QSystemTrayIcon switches to a StatusNotifierWatcher that appears later by itself.
         old_icon, old_menu = self.icon, self.menu
-        self.host = host
-        self.icon = QSystemTrayIcon(self)
+        self.icon = QSystemTrayIcon(level_icon(overall_icon(self._states)), self)
         self.icon.activated.connect(self._on_activated)
+        self.icon.show()
+        self.host = current_host(self.icon)  # what Qt chose, seen once the icon is up
         self.menu = self._new_menu()  # labels differ per host: every action is made anew
         self._shown_icon = self._shown_tip = None
         self._pending = None
         self._paint()
-        self.icon.show()
         old_icon.hide()
         old_icon.setContextMenu(None)  # type: ignore[arg-type]
         old_icon.deleteLater()
         old_menu.deleteLater()
-        log.info("tray icon shown (%s)", host.value)
+        log.info("tray icon shown (%s)", self.host.value)
         if not self.in_tray and self.window is not None:
             self.window.hide()  # the no-tray window goes: the icon is there now
         self.in_tray = True

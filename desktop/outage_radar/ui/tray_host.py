@@ -14,8 +14,12 @@ import os
 import sys
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSystemTrayIcon
 
 log = logging.getLogger(__name__)
 
@@ -90,17 +94,6 @@ def no_tray_text(environ: Mapping[str, str], *, bus: bool) -> str:
     )
 
 
-def watcher_registered() -> bool:
-    """Whether an SNI watcher (a tray host's registry) is on the session bus now."""
-    from PySide6.QtDBus import QDBusConnection
-
-    bus = QDBusConnection.sessionBus()
-    if not bus.isConnected():
-        return False
-    reply = bus.interface().isServiceRegistered(WATCHER)
-    return bool(reply.isValid() and reply.value())
-
-
 def session_bus() -> bool:
     """Whether this session has a D-Bus session bus (SNI trays need one)."""
     from PySide6.QtDBus import QDBusConnection
@@ -108,14 +101,17 @@ def session_bus() -> bool:
     return QDBusConnection.sessionBus().isConnected()
 
 
-def current_host() -> Host:
-    """The tray path Qt takes for an icon made now, on this platform and bus."""
+def current_host(icon: QSystemTrayIcon) -> Host:
+    """The tray path Qt took for this icon, once it is shown.
+
+    Qt decides when the icon is made, and only its XEmbed path gives the icon a window, so a
+    geometry; an SNI item has none. Reading that, rather than asking the session bus ourselves,
+    keeps PySide6.QtDBus (1.2 MiB resident) out of an app whose tray is there from the start.
+    """
     from PySide6.QtGui import QGuiApplication
 
     qpa = QGuiApplication.platformName()
-    linux = sys.platform.startswith("linux")
-    watcher = linux and qpa == "xcb" and watcher_registered()
-    return host_kind(sys.platform, qpa, watcher)
+    return host_kind(sys.platform, qpa, watcher=icon.geometry().isEmpty())
 
 
 def is_wayland() -> bool:
@@ -146,8 +142,6 @@ class TrayWatch(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._bus_watch: QObject | None = None
-        if sys.platform.startswith("linux"):
-            self._watch_bus()
 
     def _watch_bus(self) -> None:
         from PySide6.QtDBus import QDBusConnection, QDBusServiceWatcher
@@ -168,8 +162,13 @@ class TrayWatch(QObject):
         return self._bus_watch is not None
 
     def poll(self, on: bool) -> None:
-        """Check on a timer (while no icon is shown), or stop checking."""
-        if not on:
+        """Watch for a tray while no icon is shown (`on`), or stop the timer."""
+        # The bus watch is made only when it is needed: with an icon shown from the start, the
+        # app never loads PySide6.QtDBus (1.2 MiB resident).
+        if on and self._bus_watch is None and sys.platform.startswith("linux"):
+            self._watch_bus()
+        # On Wayland only an SNI host can come, and the bus says when: no timer then.
+        if not on or (self.on_bus and is_wayland()):
             self._timer.stop()
         elif not self._timer.isActive():
             self._timer.start(self._interval())
