@@ -14,7 +14,7 @@ from outage_radar.core.fetch import Fetcher
 from outage_radar.core.model import Level
 from outage_radar.core.settings import Settings
 from outage_radar.ui.add_page import describe
-from outage_radar.ui.labels import header, held_line, page_problem, row_status
+from outage_radar.ui.labels import check_line, header, held_line, page_problem, row_status
 from tests.builders import NOW, state
 from tests.fakeserver import refused_url, unresolvable_url
 
@@ -116,3 +116,30 @@ def test_the_header_says_offline_once() -> None:
 def test_held_notifications_say_why_and_until_when(settings: Settings, words: str) -> None:
     paused = mutes.paused_until(settings, NOW)
     assert held_line(paused, mutes.quiet_until(settings, NOW), NOW) == words
+
+
+@pytest.mark.parametrize(
+    ("last_read", "live", "line"),
+    [
+        (None, None, "Not checked yet"),
+        (NOW - timedelta(minutes=5), None, "Last check: 10:25"),
+        (None, "ok", "Last check: 10:30"),
+        # Checks ran and failed: say when and why, never "not checked yet".
+        (None, "refused", "Last check 10:30 failed: connection refused"),
+        (
+            NOW - timedelta(minutes=5),
+            "timeout",
+            "Last check 10:30 failed: timed out (last good read 10:25)",
+        ),
+    ],
+)
+def test_the_last_check_line_says_when_a_check_failed(
+    last_read: object, live: str | None, line: str
+) -> None:
+    kinds = {"refused": Kind.REFUSED, "timeout": Kind.TIMEOUT}
+    now_state = None
+    if live == "ok":
+        now_state = state("chatgpt", Level.OPERATIONAL)
+    elif live is not None:
+        now_state = state("chatgpt", Level.UNKNOWN, failure=Failure(kinds[live]))
+    assert check_line(last_read, now_state, NOW) == line  # type: ignore[arg-type]

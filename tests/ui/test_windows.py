@@ -173,6 +173,22 @@ class FakeHistory:
         return [(datetime(2025, 6, 1, 9, 0).astimezone(), 9.0, "3 timeouts in 10 min")]
 
 
+class NeverRead(FakeHistory):
+    def last_check(self, service: str) -> datetime | None:
+        return None
+
+
+def test_history_says_when_checks_ran_and_failed(qtbot: QtBot) -> None:
+    failing = state("chatgpt", Level.UNKNOWN, failure=Failure(Kind.DNS))
+    window = HistoryWindow(
+        NeverRead(), [CATALOG["chatgpt"], CATALOG["claude"]], lambda: NOW, {"chatgpt": failing}.get
+    )
+    qtbot.addWidget(window)
+    assert window.last_check.text() == f"Last check {NOW:%H:%M} failed: DNS lookup failed"
+    window.picker.setCurrentIndex(1)  # never checked at all
+    assert window.last_check.text() == "Not checked yet"
+
+
 def test_history_shows_bars_uptime_incidents_and_last_check(
     qtbot: QtBot, opened: list[str]
 ) -> None:

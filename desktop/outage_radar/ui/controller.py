@@ -145,8 +145,9 @@ class Controller(QObject):
     @Slot()
     def show_history(self) -> None:
         if self.parts.history is not None:
-            services = [s.service for s in self.states().values()]
-            self._windows.history(self.parts.history, services, self.presenter.now)
+            states = self.states()
+            services = [s.service for s in states.values()]
+            self._windows.history(self.parts.history, services, self.presenter.now, states.get)
 
     @Slot()
     def show_settings(self) -> None:

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 from ..core.alerts import format_duration
 from ..core.catalog import Service
 from ..core.model import Level
+from ..core.state import ServiceState
 from . import opener
 from .icon import level_icon
-from .labels import clock, plain
+from .labels import check_line, clock, plain
 from .uptime_bars import UptimeBars
 from .widgets import plain_label
 
@@ -64,11 +65,12 @@ class HistoryWindow(QWidget):
         history: HistoryReader,
         services: Sequence[Service],
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        live: Callable[[str], ServiceState | None] = lambda key: None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Outage Radar — History")
         self.resize(640, 480)
-        self.history, self.now = history, now
+        self.history, self.now, self.live = history, now, live
         self.picker = QComboBox()
         self.bars = UptimeBars()
         self.uptime = plain_label()
@@ -122,8 +124,7 @@ class HistoryWindow(QWidget):
             if known
             else f"No data yet for the last {DAYS} days"
         )
-        last = self.history.last_check(key)
-        self.last_check.setText(f"Last check: {clock(last, now)}" if last else "Not checked yet")
+        self.last_check.setText(check_line(self.history.last_check(key), self.live(key), now))
         self.incidents.clear()
         for row in self.history.incidents(key, 20):
             lasted = "ongoing"

@@ -108,6 +108,21 @@ def page_problem(failure: Failure | None) -> str:
     return f"Could not read a status page here: {words}."
 
 
+def check_line(last_read: datetime | None, state: ServiceState | None, now: datetime) -> str:
+    """When the service was last checked, as the History window says it.
+
+    `last_read` is the last check the history recorded (a good read); `state` is the live one,
+    whose last check may have failed since: then the line says when and why, never "not checked".
+    """
+    failure = state.snapshot.failure if state is not None else None
+    checked = state.checked_at if state is not None else None
+    if failure is not None and checked is not None:
+        line = f"Last check {clock(checked, now)} failed: {plain(label(failure), 120)}"
+        return line + (f" (last good read {clock(last_read, now)})" if last_read else "")
+    when = last_read or checked
+    return f"Last check: {clock(when, now)}" if when else "Not checked yet"
+
+
 def service_name(state: ServiceState) -> str:
     return plain(state.service.name, 60) or state.service.id
 

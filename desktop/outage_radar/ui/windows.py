@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..core.catalog import Service
     from ..core.credentials import Credentials
     from ..core.settings import Settings
+    from ..core.state import ServiceState
     from .doctor_box import Diagnose
     from .history_window import HistoryReader
     from .keys_section import KeysSection
@@ -74,7 +75,11 @@ class Windows:
         self._show("about", box if box is not None else about_box())
 
     def history(
-        self, history: HistoryReader, services: Sequence[Service], now: Callable[[], datetime]
+        self,
+        history: HistoryReader,
+        services: Sequence[Service],
+        now: Callable[[], datetime],
+        live: Callable[[str], ServiceState | None],
     ) -> None:
         from .history_window import HistoryWindow
 
@@ -83,7 +88,7 @@ class Windows:
             window.set_services(services)
             raise_window(window)
         else:
-            self._show("history", HistoryWindow(history, services, now))
+            self._show("history", HistoryWindow(history, services, now, live))
 
     def refresh_history(self) -> None:
         window = self.visible("history")
