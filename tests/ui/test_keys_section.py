@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -119,6 +121,30 @@ async def test_settings_save_stores_an_untested_key_not_the_settings_file(
     assert keys.items[(SERVICE, "mistral")] == KEY
     assert KEY not in path.read_text()
     assert saved.args[0].probe_interval == 600.0 and "probe_interval = 600.0" in path.read_text()
+
+
+async def test_return_in_a_key_or_search_field_leaves_settings_open_and_unsaved(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Return tests the key (or does nothing in the search box); it never saves and closes."""
+    tester = FakeTester()
+    section = KeysSection(BUILTIN, Credentials(MemoryKeyring()), tester=tester)
+    path = tmp_path / "settings.toml"
+    window = SettingsWindow(Settings(), list(BUILTIN), path=path, set_autostart=print, keys=section)
+    qtbot.addWidget(window)
+    saved: list[object] = []
+    window.saved.connect(saved.append)
+    window.show()
+    qtbot.waitExposed(window)
+    field = section.rows["gemini"].field
+    field.setText(KEY)
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    await section.drain()
+    assert [c[2] for c in tester.calls] == [KEY]  # Return tested the typed key
+    window.picker.search.setText("claude")
+    QTest.keyClick(window.picker.search, Qt.Key.Key_Return)
+    assert window.isVisible() and not saved and not path.exists()
+    window.close()
 
 
 class FakeMonitor:

@@ -6,12 +6,10 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -26,7 +24,7 @@ from ..core.model import Level, Snapshot
 from ..core.settings import CustomPage
 from ..core.urls import slug
 from .labels import page_problem, plain
-from .widgets import plain_label
+from .widgets import ReturnField, plain_label
 
 Preview = Callable[[str], Awaitable[PagePreview]]
 PREVIEW_TIMEOUT = 30.0
@@ -50,19 +48,6 @@ def describe(snapshot: Snapshot) -> str:
     if snapshot.incidents:
         bits.append(f"{len(snapshot.incidents)} open incidents")
     return " · ".join(bits)
-
-
-class ReturnField(QLineEdit):
-    """A line edit whose Return stays its own: it runs the field's action (returnPressed) only.
-
-    A QLineEdit passes Return on to its dialog, which presses the default button: in Settings,
-    Return in the URL field would save and close instead of checking the page.
-    """
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        super().keyPressEvent(event)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
 
 
 class AddPageBox(QGroupBox):

@@ -22,7 +22,7 @@ from ..core.credentials import CredentialError, Credentials, clean_secret
 from ..core.probes import ProbeResult, run_probe
 from ..core.tasks import TaskSet
 from .labels import plain
-from .widgets import plain_label
+from .widgets import ReturnField, plain_label
 
 log = logging.getLogger(__name__)
 Tester = Callable[[str, Probe, str], Awaitable[ProbeResult]]
@@ -62,7 +62,7 @@ class KeysSection(QWidget):
                 users.setdefault(service.probe.key, []).append((service, service.probe))
         for name, group in users.items():
             line = 1 + 2 * len(self.rows)
-            field = QLineEdit()
+            field = ReturnField()
             field.setEchoMode(QLineEdit.EchoMode.Password)  # masked, and Qt blocks copying it
             field.setObjectName(f"key-{name}")
             first, probe = group[0]

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from ..core.catalog import CATEGORIES, Catalog, Service
 from ..core.state import NO_FEED
 from .labels import plain
+from .widgets import ReturnField
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # the casefolded text a search looks in
@@ -50,7 +51,7 @@ class ServicePicker(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.search = QLineEdit()
+        self.search = ReturnField()
         self.search.setPlaceholderText("Search services by name or category…")
         self.search.setClearButtonEnabled(True)
         self.tree = QTreeWidget()
