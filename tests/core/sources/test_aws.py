@@ -25,6 +25,7 @@ from outage_radar.core import sources
 from outage_radar.core.model import Level
 from outage_radar.core.scope import scope
 from outage_radar.core.sources import aws
+from outage_radar.core.sources.common import MAX_COMPONENTS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 
@@ -124,7 +125,7 @@ def test_hostile_values() -> None:
     events[1]["event_log"] = [{"timestamp": True, "message": "<img src=x onerror=1>"}] * 1000
     events[1]["impacted_services"] = {f"bedrock-x{i}": "junk" for i in range(1000)}
     snap = aws.parse(json.dumps(events).encode(), product="BEDROCK")
-    assert snap.error is None and len(snap.components) <= 200
+    assert snap.error is None and len(snap.components) <= MAX_COMPONENTS
     inc = snap.incidents[1]
     assert inc.started is None and "<" not in inc.latest_update
 

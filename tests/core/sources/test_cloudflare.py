@@ -25,6 +25,7 @@ from outage_radar.core import sources
 from outage_radar.core.model import Level
 from outage_radar.core.scope import scope
 from outage_radar.core.sources import cloudflare
+from outage_radar.core.sources.common import MAX_COMPONENTS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 PAGE = "https://www.cloudflarestatus.com"
@@ -79,14 +80,15 @@ def test_scoped_services() -> None:
 
 def test_component_cap_keeps_product_parts() -> None:
     raw = data()
-    codes = [chr(65 + i % 26) + chr(65 + i // 26 % 26) + "Q" for i in range(450)]  # like IATA
+    count = MAX_COMPONENTS + 50
+    codes = [chr(65 + i % 26) + chr(65 + i // 26 % 26) + "Q" for i in range(count)]  # like IATA
     locations = [
         {"id": f"loc{i:04d}", "name": f"City {i}, Country - ({code})", "status": "operational"}
         for i, code in enumerate(codes)
     ]
     raw["result"]["components"] = locations + raw["result"]["components"]
     snap = cloudflare.parse(json.dumps(raw).encode())
-    assert len(snap.components) == 200
+    assert len(snap.components) == MAX_COMPONENTS
     names = {c.name for c in snap.components}
     assert {"Replicate", "Workers AI", "AI Gateway", "Workers"} <= names
     # A catalog `product` (ids or names) goes first of all.

@@ -24,6 +24,7 @@ from outage_radar.core import sources
 from outage_radar.core.model import Level
 from outage_radar.core.scope import scope
 from outage_radar.core.sources import flashduty
+from outage_radar.core.sources.common import MAX_COMPONENTS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 PAGE = "https://status.deepseek.com"
@@ -128,9 +129,9 @@ def test_hostile_fields_are_contained() -> None:
     change["url"] = "javascript:alert(1)"
     change["start_at_seconds"] = 1e300
     change["updates"] = [{"at_seconds": "soon", "description": 7}] * 500
-    raw["data"]["page"]["components"] *= 200
+    raw["data"]["page"]["components"] *= MAX_COMPONENTS
     snap = flashduty.parse(json.dumps(raw).encode())
-    assert snap.error is None and len(snap.components) == 200
+    assert snap.error is None and len(snap.components) == MAX_COMPONENTS
     inc = snap.incidents[0]
     assert inc.url is None and inc.started is None and len(inc.title) <= 300
 

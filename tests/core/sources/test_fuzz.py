@@ -27,6 +27,7 @@ from outage_radar.core.sources import (
     instatus,
     statuspage,
 )
+from outage_radar.core.sources.common import MAX_COMPONENTS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 NOW = datetime(2026, 3, 3, 10, tzinfo=UTC)
@@ -224,7 +225,7 @@ def check(snap: Snapshot) -> None:
     assert isinstance(snap.level, Level)
     if snap.level is Level.UNKNOWN:
         assert snap.error
-    assert len(snap.components) <= 200
+    assert len(snap.components) <= MAX_COMPONENTS
     assert len(snap.incidents) <= 50 and len(snap.maintenances) <= 50
     items: list[Incident | Maintenance] = [*snap.incidents, *snap.maintenances]
     for item in items:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from outage_radar.core.model import Level
 from outage_radar.core.sources import statuspage
+from outage_radar.core.sources.common import MAX_COMPONENTS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 
@@ -126,13 +127,14 @@ def test_bad_bodies_have_short_reasons() -> None:
 
 
 def test_caps_and_text_limits() -> None:
-    comps = [{"id": f"c{i}", "name": f"C{i}", "status": "operational"} for i in range(500)]
+    count = MAX_COMPONENTS + 300
+    comps = [{"id": f"c{i}", "name": f"C{i}", "status": "operational"} for i in range(count)]
     incs = [
         {"id": f"i{i}", "name": "x" * 5000, "status": "investigating", "impact": "minor"}
         for i in range(300)
     ]
     snap = statuspage.parse(json.dumps({"components": comps, "incidents": incs}).encode())
-    assert len(snap.components) == 200
+    assert len(snap.components) == MAX_COMPONENTS
     assert len(snap.incidents) == 50
     assert len(snap.incidents[0].title) <= 300
 

@@ -43,7 +43,7 @@ def parse(primary: bytes) -> Snapshot:
     if not isinstance(attrs, dict) or word(page.get("type")) not in ("status_page", ""):
         raise ParseError("unexpected JSON shape")
     by_type: dict[str, list[dict[str, Any]]] = {}
-    for item in objs(obj(data).get("included"))[:2000]:
+    for item in objs(obj(data).get("included"))[: MAX_COMPONENTS * 4]:
         by_type.setdefault(word(item.get("type")), []).append(item)
     components = _components(by_type)
     incidents, maintenances = _reports(by_type, {c.id: c.name for c in components})

@@ -106,7 +106,7 @@ def _wanted(product: str | None) -> set[str]:
 
 
 def _components(raw: list[Any], product: str | None) -> tuple[Component, ...]:
-    items = [c for c in raw[:2000] if isinstance(c, dict)]
+    items = [c for c in raw[: MAX_COMPONENTS * 2] if isinstance(c, dict)]
     groups = {
         ident(c.get("id")): title(c.get("name"), 200)
         for c in items
