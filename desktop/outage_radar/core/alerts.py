@@ -5,12 +5,18 @@ alert), after the user's rules: minimum level, per-service and per-component mut
 components, maintenance and recovery switches, then pause and quiet hours. A "notify me when it
 recovers" request is an explicit ask made after those rules, so its recovery gets through all of
 them once. Alert text is plain (cleaned, not escaped): escaping is the notifier's job.
+
+Flapping: a service whose level turns back FLAP_TURNS times within FLAP_WINDOW (worse, better,
+worse again) is flapping. Its first changes are notified as usual (nothing tells them from a
+short outage yet); from then on it gets at most one notification per FLAP_WINDOW, saying
+"flapping" and its level now, until it settles (fewer turns within the window). A level worse
+than any it flapped between gets through at once. `Flapping` keeps that memory between rounds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -23,6 +29,8 @@ from .state import ServiceState
 from .text import clean
 
 MAX_LINES = 5
+FLAP_WINDOW = timedelta(minutes=30)
+FLAP_TURNS = 2
 TITLE_LIMIT = 120
 BODY_LIMIT = 600
 _MAINT = (ChangeKind.MAINTENANCE_STARTED, ChangeKind.MAINTENANCE_ENDED)
@@ -64,6 +72,51 @@ class Decision:
     alert: Alert | None
     # "Notify me when it recovers" requests that fired: the caller drops them and saves.
     fired_once: tuple[str, ...] = ()
+
+
+@dataclass
+class _Moves:
+    # (when, old rank, new rank) of each level change within the window, oldest first
+    moves: list[tuple[datetime, int, int]] = field(default_factory=list)
+    noticed: datetime | None = None  # the last flapping notification
+
+    def turns(self) -> int:
+        ups = [new > old for _, old, new in self.moves]
+        return sum(1 for a, b in zip(ups, ups[1:], strict=False) if a != b)
+
+
+class Flapping:
+    """Which services flap, and whether one may be told about now (see the module's rule)."""
+
+    def __init__(self, window: timedelta = FLAP_WINDOW) -> None:
+        self.window = window
+        self._services: dict[str, _Moves] = {}
+
+    def observe(self, changes: Sequence[Change], now: datetime) -> dict[str, bool]:
+        """Count one round's level changes; the flapping services, each with "may notify now"."""
+        for change in changes:
+            if change.kind is ChangeKind.LEVEL and Level.UNKNOWN not in (change.old, change.new):
+                track = self._services.setdefault(change.service, _Moves())
+                track.moves.append((now, change.old.rank, change.new.rank))
+        found: dict[str, bool] = {}
+        for key, track in list(self._services.items()):
+            track.moves = [m for m in track.moves if now - m[0] < self.window]
+            if track.turns() >= FLAP_TURNS:
+                found[key] = self._may_notify(track, now)
+            elif not track.moves and (track.noticed is None or now - track.noticed >= self.window):
+                del self._services[key]  # settled long enough: forgotten
+        return found
+
+    def notified(self, services: Iterable[str], now: datetime) -> None:
+        for key in services:
+            if key in self._services:
+                self._services[key].noticed = now
+
+    def _may_notify(self, track: _Moves, now: datetime) -> bool:
+        if track.noticed is None or now - track.noticed >= self.window:
+            return True
+        *before, (at, _, new) = track.moves
+        return at == now and new > max((max(old, was) for _, old, was in before), default=new)
 
 
 def format_duration(span: timedelta) -> str:
@@ -155,8 +208,12 @@ def decide(
     now: datetime,
     states: Mapping[str, ServiceState],
     catalog: ServiceLookup,
+    flaps: Flapping | None = None,
 ) -> Decision:
-    """The one alert (or none) for one poll round's confirmed changes."""
+    """The one alert (or none) for one poll round's confirmed changes.
+
+    With `flaps` (kept by the caller between rounds) a flapping service is told about at most
+    once per FLAP_WINDOW; without it every change stands alone."""
     fired = tuple(
         dict.fromkeys(
             c.service for c in changes if c.is_recovery and c.service in settings.recover_once
@@ -171,9 +228,14 @@ def decide(
             and _wanted(c, settings, states.get(c.service))
         )
     ]
+    flapping = flaps.observe(changes, now) if flaps is not None else {}
+    kept = [c for c in kept if c.service in fired or flapping.get(c.service, True)]
     if not kept:
         return Decision(None, fired)
-    return Decision(_compose(kept, states, catalog), fired)
+    told = frozenset(c.service for c in kept if c.service in flapping)
+    if flaps is not None:
+        flaps.notified(told, now)
+    return Decision(_compose(kept, states, catalog, told), fired)
 
 
 # -- text ----------------------------------------------------------------------------------------
@@ -226,6 +288,16 @@ def _detail(group: list[Change]) -> tuple[str, str]:
     return " · ".join(parts), ""
 
 
+def _said(group: list[Change], level: Level, flapping: bool) -> tuple[str, str, str]:
+    """One service's line, its detail and its latest update; a flapping one says so instead."""
+    if not flapping:
+        return (_line(group[0]), *_detail(group))
+    name = clean(group[0].name, 80, single_line=True) or group[0].service
+    minutes = int(FLAP_WINDOW.total_seconds() // 60)
+    note = f"Its status keeps changing: at most one notification per {minutes} min until it settles"
+    return f"{name} is flapping ({level.label} now)", note, ""
+
+
 def _click_url(group: list[Change], service: Service | None) -> str | None:
     for change in group:
         owner = change.incident or change.maintenance
@@ -261,7 +333,10 @@ def _actions(
 
 
 def _compose(
-    kept: list[Change], states: Mapping[str, ServiceState], catalog: ServiceLookup
+    kept: list[Change],
+    states: Mapping[str, ServiceState],
+    catalog: ServiceLookup,
+    flapping: frozenset[str] = frozenset(),
 ) -> Alert:
     groups: dict[str, list[Change]] = {}
     for change in kept:
@@ -277,16 +352,17 @@ def _compose(
     order = sorted(groups, key=lambda k: -level_of(k).rank)
     lead = order[0]
     service = _lookup(catalog, lead) or (states[lead].service if lead in states else None)
-    recovery = all(g[0].is_recovery for g in groups.values())
+    recovery = all(g[0].is_recovery and k not in flapping for k, g in groups.items())
     level = Level.OPERATIONAL if recovery else worst([level_of(k) for k in order])
     url = _click_url(groups[lead], service)
     failing = frozenset(k for k, g in groups.items() if any(c.new.is_problem for c in g))
     actions = _actions(service, level_of(lead), states, catalog, failing)
+    said = {k: _said(groups[k], level_of(k), k in flapping) for k in order[:MAX_LINES]}
     if len(order) == 1:
-        title, update = _detail(groups[lead])
+        line, title, update = said[lead]
         body = "\n".join(part for part in (title, update) if part)
         return Alert(
-            clean(_line(groups[lead][0]), TITLE_LIMIT, single_line=True),
+            clean(line, TITLE_LIMIT, single_line=True),
             clean(body, BODY_LIMIT),
             level,
             url,
@@ -295,9 +371,8 @@ def _compose(
             recovery,
         )
     lines = []
-    for key in order[:MAX_LINES]:
-        detail = _detail(groups[key])[0]
-        lines.append(_line(groups[key][0]) + (f" — {detail}" if detail else ""))
+    for line, detail, _ in said.values():
+        lines.append(line + (f" — {detail}" if detail else ""))
     if len(order) > MAX_LINES:
         lines.append(f"+{len(order) - MAX_LINES} more")
     return Alert(

@@ -56,7 +56,7 @@ class Effects:
 
 
 class Presenter:
-    """The settings as the user changes them, the early warning's streaks and the leads."""
+    """The settings as the user changes them, the early warning's streaks, the leads, flapping."""
 
     def __init__(
         self,
@@ -74,6 +74,7 @@ class Presenter:
         self.fixed_services = fixed_services  # --catalog: the settings never pick the services
         self.fixed_interval = fixed_interval  # --interval: the settings never change it
         self.early = EarlyWarning()
+        self.flaps = alerts.Flapping()  # which services flap, across rounds
         self.leads: dict[str, Lead] = dict(leads or {})
 
     # -- what the app shows ---------------------------------------------------------------------
@@ -116,7 +117,7 @@ class Presenter:
         """One round's confirmed changes: at most one alert; fired recovery requests end."""
         now = self.now()
         pruned = mutes.prune(self.settings, now)
-        decision = alerts.decide(changes, self.settings, now, states, self.catalog)
+        decision = alerts.decide(changes, self.settings, now, states, self.catalog, self.flaps)
         for key in decision.fired_once:
             mutes.set_recover_once(self.settings, key, False)
         fired = bool(decision.fired_once)

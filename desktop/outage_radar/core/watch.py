@@ -1,5 +1,8 @@
 """One watched service's confirmed state: the two-reads rule, and failures turning it unknown.
 
+The two reads that confirm a change must agree with each other and be the last two good reads;
+failed reads between them neither count nor undo the first one.
+
 A page is fetched once for every service on it (see monitor.py); each service then keeps its own
 confirmation here, because the parts it watches may change while the rest of the page does not.
 """
@@ -43,10 +46,13 @@ class Watch:
         return ServiceState(self.service, self.shown, self.since, self.checked_at, last_known=last)
 
     def failed(self, failure: Failure, now: datetime, parsed: Snapshot | None) -> None:
-        """One failed read: nothing changes until FAILS_TO_UNKNOWN of them in a row."""
+        """One failed read: nothing changes until FAILS_TO_UNKNOWN of them in a row.
+
+        A pending change stays pending: a failed read says nothing against it, so a page that
+        answers its outage and a 503 in turn still has two good reads that agree confirm it.
+        Failures are counted in a row, so a page failing for good still turns unknown."""
         self.failures += 1
         self.network_failure = failure.network
-        self.pending = None
         if self.failures >= FAILS_TO_UNKNOWN or self.baseline is None:
             self.shown = parsed or Snapshot.failed(failure, now)
 
