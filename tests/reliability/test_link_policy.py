@@ -99,6 +99,7 @@ class RecordingServer:
 
     async def send(self, **kwargs: Any) -> None:
         self.sent.append(kwargs)
+        kwargs["on_dispatched"]()  # taken by the server, as desktop-notifier reports it
 
 
 async def test_notification_click_and_buttons_and_balloon(qtbot: QtBot, opened: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""The tray balloon, used when no notification service exists (no D-Bus, no daemon)."""
+"""The tray balloon, for an alert no notification service took (no D-Bus, no daemon, no answer)."""
 
 from __future__ import annotations
 

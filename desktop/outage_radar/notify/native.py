@@ -2,8 +2,10 @@
 
 desktop-notifier is imported on first use: it pulls in dbus-fast and is not needed to paint
 the tray. Its `send` swallows delivery errors, so whether a notification service exists is
-learnt from `get_capabilities()` first; a failure there raises `Unavailable` and the caller
-falls back to the tray balloon.
+learnt from `get_capabilities()` first, and whether a notification was delivered from its
+`on_dispatched` callback (called only when the server took it). A failure, or no answer within
+`timeout` seconds (a hung daemon, a bus that went away), raises `Unavailable`: the caller shows
+the tray balloon instead and closes the connection, so the next alert asks the bus afresh.
 """
 
 from __future__ import annotations
@@ -26,10 +28,17 @@ OpenUrl = Callable[[str | None], object]
 IconFor = Callable[[Level], Path | None]
 # What a click on the notification does, as servers that list actions (dunst's menu) show it.
 DEFAULT_LABEL = "Open status page"
+# Connecting and sending together: a server answers in milliseconds; past this the alert would
+# come late anyway, so the balloon shows it.
+SEND_TIMEOUT_S = 4.0
 
 
 class Unavailable(RuntimeError):
-    """No notification service answers (no D-Bus session, no daemon, unsupported platform)."""
+    """No notification service took the alert (no D-Bus session, no daemon, no answer)."""
+
+
+class Unsupported(Unavailable):
+    """The platform has no notification service for this app: asking again would not help."""
 
 
 def escape_markup(text: str) -> str:
@@ -45,13 +54,17 @@ class NativeNotifier:
         app_name: str = "Outage Radar",
         icon_for: IconFor | None = None,
         factory: Callable[[str], Any] | None = None,
+        timeout: float = SEND_TIMEOUT_S,
     ) -> None:
         self._open_url = open_url
         self._app_name = app_name
         self._icon_for = icon_for
         self._factory = factory
-        self._notifier: Any = None
+        self.timeout = timeout
+        self._notifier: Any = None  # set once its server answered
+        self._connecting: Any = None  # asked, no answer yet: close() must end it too
         self._markup: bool | None = None
+        self._lock = asyncio.Lock()  # alerts sent at once share one connection
 
     def _make(self) -> Any:
         if self._factory is not None:
@@ -61,21 +74,24 @@ class NativeNotifier:
         return DesktopNotifier(app_name=self._app_name, app_icon=None)
 
     async def _ready(self) -> Any:
-        if self._notifier is None:
-            notifier = None
-            try:
-                notifier = self._make()
-                capabilities = await notifier.get_capabilities()
-            except Exception as exc:
-                await _disconnect(notifier)
-                raise Unavailable(f"no notification service ({exc.__class__.__name__})") from exc
-            if not capabilities:
-                await _disconnect(notifier)
-                raise Unavailable("this platform offers no notification service to this app")
-            self._notifier = notifier
-            self._markup = await self._body_markup(notifier)
-            _label_default_action(notifier)
+        async with self._lock:
+            if self._notifier is None:
+                await _disconnect(self._connecting)  # a failed try nobody closed
+                self._connecting = self._make()
+                await self._ask(self._connecting)
+                self._notifier, self._connecting = self._connecting, None
         return self._notifier
+
+    async def _ask(self, notifier: Any) -> None:
+        """Whether a server answers, and what it renders; raises Unavailable when none does."""
+        try:
+            capabilities = await notifier.get_capabilities()
+        except Exception as exc:
+            raise Unavailable(f"no notification service ({exc.__class__.__name__})") from exc
+        if not capabilities:
+            raise Unsupported("this platform offers no notification service to this app")
+        self._markup = await self._body_markup(notifier)
+        _label_default_action(notifier)
 
     @staticmethod
     async def _body_markup(notifier: Any) -> bool:
@@ -97,8 +113,11 @@ class NativeNotifier:
             return True
 
     async def close(self) -> None:
+        """End the connection (also one still being made); the next show() makes a new one."""
         notifier, self._notifier = self._notifier, None
+        connecting, self._connecting = self._connecting, None
         await _disconnect(notifier)
+        await _disconnect(connecting)
 
     def _text(self, alert: Alert) -> tuple[str, str]:
         # The summary is plain text in the freedesktop spec; only the body is markup.
@@ -106,7 +125,19 @@ class NativeNotifier:
         return alert.title, body
 
     async def show(self, alert: Alert) -> None:
-        notifier = await self._ready()
+        """Send one alert; raises Unavailable when no server took it within the timeout."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                delivered = await self._send(await self._ready(), alert)
+        except TimeoutError:
+            late = f"no answer from the notification service in {self.timeout:g} s"
+            raise Unavailable(late) from None
+        if not delivered:
+            raise Unavailable("the notification service did not take the notification")
+        log.info("notified: %s", alert.title)
+
+    async def _send(self, notifier: Any, alert: Alert) -> bool:
+        """Whether the server took the notification (desktop-notifier logs, never raises)."""
         from desktop_notifier import Button, Icon, Urgency
 
         title, body = self._text(alert)
@@ -115,6 +146,7 @@ class NativeNotifier:
             for action in alert.actions
         ]
         icon_path = self._icon_for(alert.level) if self._icon_for is not None else None
+        dispatched: list[bool] = []
         await notifier.send(
             title=title,
             message=body,
@@ -122,8 +154,9 @@ class NativeNotifier:
             icon=Icon(path=icon_path) if icon_path is not None else None,
             buttons=buttons,
             on_clicked=lambda: self._open_url(alert.url),
+            on_dispatched=lambda: dispatched.append(True),
         )
-        log.info("notified: %s", alert.title)
+        return bool(dispatched)
 
 
 def labelled(actions: Sequence[str], label: str = DEFAULT_LABEL) -> list[str]:
@@ -161,10 +194,13 @@ async def _disconnect(notifier: Any) -> None:
     WORKAROUND for desktop-notifier 6.2 having no close() (https://github.com/samschott/desktop-notifier);
     look again when DesktopNotifier can be closed: then call that instead."""
     bus = getattr(getattr(notifier, "_backend", None), "bus", None)
-    if bus is None or not getattr(bus, "connected", False):
+    if bus is None:
         return
     try:
-        bus.disconnect()
+        if getattr(bus, "connected", False):
+            bus.disconnect()
+        # A bus that died (the session bus went away) ends with its error: read it here, or
+        # asyncio logs "exception was never retrieved" when it is collected.
         async with asyncio.timeout(2):
             await bus.wait_for_disconnect()
     except Exception:
