@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import errno
+import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +35,14 @@ def _seconds(least: float, rule: str) -> Callable[[str], float]:
 
     return seconds
 
+
+# Exit codes when the output cannot be written: the reader closed the pipe (`status | head -1`),
+# what a shell reports for a program ended by SIGPIPE; any other write error (`> /dev/full`),
+# sysexits.h's EX_IOERR. Neither can be read as a level (0, 1, 3) or a usage error (2).
+CLOSED_PIPE = 141
+OUTPUT_ERROR = 74
+# Errors of a write to a stream; an OSError from a file operation names its file instead.
+_WRITE_ERRNOS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT}
 
 _interval = _seconds(5, "the interval must be at least 5 seconds")
 _timeout = _seconds(0, "the timeout must be 0 or more seconds")
@@ -148,6 +160,53 @@ def _add_probe_commands(sub: _Commands, common: argparse.ArgumentParser) -> None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the tray or one command; the process exit code."""
+    tolerant_output()
+    try:
+        try:
+            code = _run(argv)
+        except SystemExit:  # argparse's --help and --version: their output is flushed here too
+            sys.stdout.flush()
+            raise
+        sys.stdout.flush()  # now, so a full disk is seen here and not at interpreter exit
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS or exc.filename is not None:
+            raise
+        return output_lost(exc)
+    return code
+
+
+def tolerant_output() -> None:
+    """Never fail on a character the console's encoding lacks ("…" or "Café" under LC_ALL=C
+    without UTF-8 mode, or an ISO-8859-1 locale): it is written as "?" instead of raising
+    UnicodeEncodeError. A UTF-8 console (and Windows' console, which Python writes as UTF-16)
+    is left as it is; stderr already writes such characters as backslash escapes."""
+    stream = sys.stdout
+    if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+        stream.reconfigure(errors="replace")
+
+
+def output_lost(exc: OSError) -> int:
+    """End quietly when stdout cannot take more: a closed pipe says nothing (the reader has what
+    it wanted), another write error one line on stderr. stdout then points at os.devnull, as
+    the Python docs advise (signal module, "Note on SIGPIPE"), so the interpreter's last flush
+    of what is still buffered cannot fail again with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no stdout file descriptor to point away
+        pass
+    if exc.errno == errno.EPIPE:
+        return CLOSED_PIPE
+    try:
+        print(f"outage-radar: cannot write the output: {exc.strerror}", file=sys.stderr)
+    except (OSError, ValueError, AttributeError):  # stderr is gone too: the exit code says it
+        pass
+    return OUTPUT_ERROR
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = bool(getattr(args, "debug", False) or args.top_debug)

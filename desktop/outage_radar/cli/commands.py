@@ -112,11 +112,16 @@ async def _watch(services: list[Service], interval: float, as_json: bool) -> int
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    lost: list[OSError] = []
 
     def show(changes: list[Change]) -> None:
         for change in changes:
             line = output.change_json(change) if as_json else output.change_line(change)
-            print(line, flush=True)
+            try:
+                print(line, flush=True)
+            except OSError as exc:  # nobody reads any more (`watch | head -1`): stop watching
+                lost.append(exc)
+                stop.set()
 
     monitor.add_listener(changes=show)
     await monitor.start()
@@ -125,6 +130,8 @@ async def _watch(services: list[Service], interval: float, as_json: bool) -> int
     finally:
         await monitor.stop()
         history.close()
+    if lost:
+        raise lost[0]  # ends as any output that cannot be written does (cli.main)
     return 0
 
 

@@ -42,14 +42,19 @@ def set_key(
 ) -> int:
     if problem := name_problem(name):
         raise UsageError(problem)
+    # Python sets sys.stdin to None when started with it closed (`keys set NAME 0<&-`).
     stream = stdin if stdin is not None else sys.stdin
     try:
-        if stream.isatty():
+        if stream is None:
+            raw = ""
+        elif stream.isatty():
             raw = prompt(f"API key for {name} (typing is hidden): ")
         else:
             raw = stream.read(MAX_KEY + 256)  # bounded: anything longer is not a key
     except EOFError:
         raw = ""
+    except (OSError, ValueError) as exc:  # unreadable, closed, or not text in its encoding
+        raise UsageError(f"cannot read the key from standard input ({exc})") from None
     try:
         secret = clean_secret(raw)
     except ValueError as exc:

@@ -230,6 +230,7 @@ async def connectivity(
     """DNS and an https reach to each neutral site; any HTTP answer counts as reached."""
     urls = [u for h in hosts if (u := neutral_url(h))]
     resolve = resolver or _resolves
+    fetch.checked_proxy_env()  # before proxy_for reads the environment, and the client
 
     async def one(client: httpx.AsyncClient, url: str) -> HostCheck:
         parts = urlsplit(url)

@@ -9,6 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
+import importlib.util
+import ipaddress
+import logging
+import os
 import socket
 import ssl
 import time
@@ -23,6 +28,7 @@ import httpx
 
 from .. import __version__
 from .failures import Failure, Kind, bad_payload, label
+from .urls import url_problem
 
 MAX_RAW = 4 << 20
 MAX_BODY = 8 << 20
@@ -32,6 +38,8 @@ MAX_RETRY_AFTER = 3600.0
 USER_AGENT = f"OutageRadar/{__version__} (+https://github.com/outage-radar/outage-radar)"
 TIMED_OUT = Failure(Kind.TIMEOUT)
 BAD_COMPRESSION = bad_payload("bad compressed body")
+PROXY_VARIABLES = ("all_proxy", "http_proxy", "https_proxy")  # read in either case, as urllib
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +109,7 @@ class Fetcher:
         self.requests = 0
         self.not_modified = 0
         self.wire_bytes = 0
+        checked_proxy_env()
         self._client = httpx.AsyncClient(
             transport=transport,
             verify=ssl_context() if verify is None else verify,
@@ -159,11 +168,15 @@ class Fetcher:
                 headers["If-None-Match"] = cached.etag
             if cached.modified:
                 headers["If-Modified-Since"] = cached.modified
+        # Every URL we fetch, a redirect's target included, passes the one URL rule first: a
+        # host httpx cannot encode would raise InvalidURL, which is no HTTPError.
+        if problem := url_problem(url, http=True):
+            return FetchResult(key, failure=Failure(Kind.BAD_URL, f"bad URL: {problem}")), None
         self.requests += 1
         try:
             request = self._client.build_request("GET", url, headers=headers)
             response = await self._client.send(request, stream=True)
-        except (httpx.HTTPError, ValueError, OSError) as exc:  # ValueError: a malformed URL
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError, OSError) as exc:
             return FetchResult(key, failure=failure_of(exc)), None
         # Closed explicitly, never left to a finalizer. WORKAROUND for qasync 0.28's run_forever
         # installing no async-generator hooks (https://github.com/CabbageDevelopment/qasync/pull/138
@@ -268,6 +281,10 @@ def failure_of(exc: BaseException) -> Failure:
         return _connect_failure(list(_causes(exc)))
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | ValueError):
         return Failure(Kind.BAD_URL)
+    if any(isinstance(c, httpx.InvalidURL) for c in _causes(exc)):
+        # httpx reads a redirect's Location even when it follows none, and reports a host it
+        # cannot encode there as a protocol error: the page is not broken, its link is.
+        return Failure(Kind.BAD_URL, "bad URL: redirect to an invalid host")
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return Failure(Kind.RESET)
     if isinstance(exc, httpx.TooManyRedirects):
@@ -303,3 +320,67 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         todo += [c for c in (current.__cause__, current.__context__) if c is not None]
         if isinstance(current, BaseExceptionGroup):
             todo += list(current.exceptions)[:8]
+
+
+@functools.cache
+def checked_proxy_env() -> tuple[str, ...]:
+    """Check the proxy environment once per process; every place that builds a client calls it.
+
+    httpx reads HTTP(S)_PROXY, ALL_PROXY and NO_PROXY when a client is built and raises on one
+    it cannot use (a SOCKS proxy without socksio, an ftp:// proxy, a malformed URL or entry),
+    which would end every command and the tray. Such a setting is logged once (a warning: on
+    stderr too for the command line) and dropped from this process's environment, so no client
+    and no "which proxy" answer (doctor.proxy_for) uses it. Returns the warnings."""
+    problems: list[str] = []
+    for name in sorted(os.environ):
+        value = os.environ[name]
+        if name.lower() in PROXY_VARIABLES and (problem := proxy_url_problem(value)):
+            del os.environ[name]
+            problems.append(f"{name} is ignored: {problem}")
+        elif name.lower() == "no_proxy":
+            entries = [e for e in (e.strip() for e in value.split(",")) if e]
+            if bad := [e for e in entries if not _bypass_entry_ok(e)]:
+                os.environ[name] = ",".join(e for e in entries if e not in bad)
+                problems.append(f"{name}: ignored {', '.join(bad)} (not a host, address or URL)")
+    for problem in problems:
+        log.warning("proxy setting %s", problem)
+    return tuple(problems)
+
+
+def proxy_url_problem(value: str) -> str | None:
+    """Why httpx could not use this proxy URL, or None (never quoting it: it may hold a password).
+
+    SOCKS works when the optional socksio package is installed (httpx[socks])."""
+    url = value.strip()
+    if not url:
+        return None  # httpx skips an empty setting
+    url = url if "://" in url else f"http://{url}"  # a bare host:port means http, for httpx too
+    scheme = url.partition("://")[0].lower()
+    if scheme not in ("http", "https", "socks5", "socks5h"):
+        return f"{scheme}:// proxies are not supported (only http, https and socks5)"
+    if scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
+        return "a SOCKS proxy needs the socksio package (pip install 'httpx[socks]')"
+    try:
+        if not httpx.Proxy(url).url.host:
+            return "the proxy URL has no host"
+    except (httpx.InvalidURL, ValueError):
+        return "the proxy URL is malformed"
+    return None
+
+
+def _bypass_entry_ok(entry: str) -> bool:
+    """Whether httpx can read one NO_PROXY entry: it turns each into a URL pattern
+    (httpx/_utils.py `get_environment_proxies`), and a malformed one raises InvalidURL."""
+    if entry == "*" or "://" in entry:
+        pattern = "all://" if entry == "*" else entry
+    else:
+        try:
+            address = ipaddress.ip_address(entry.split("/")[0])
+            pattern = f"all://[{entry}]" if address.version == 6 else f"all://{entry}"
+        except ValueError:
+            pattern = f"all://*{entry}"
+    try:
+        httpx.URL(pattern)
+    except (httpx.InvalidURL, ValueError):
+        return False
+    return True

@@ -139,6 +139,7 @@ async def run_probe(
     if not may_carry_key(probe.url):
         return ProbeResult(service, Outcome.BAD_RESPONSE, checked_at, detail="probe URL not https")
     secure = urlsplit(probe.url).scheme == "https"
+    fetch.checked_proxy_env()  # a proxy setting httpx cannot use would raise below
     start = time.perf_counter()
     latency: int | None = None
     try:

@@ -7,6 +7,7 @@ search links are made here too, so the catalog, the menus and the settings agree
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -14,6 +15,7 @@ MAX_URL = 2048
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 INVALID = "is not a valid URL"
 _SLUG = re.compile(r"[^a-z0-9._-]+")
+_IPV4_STYLE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 
 
 def url_problem(url: object, *, http: bool = False, loopback_http: bool = False) -> str | None:
@@ -24,7 +26,8 @@ def url_problem(url: object, *, http: bool = False, loopback_http: bool = False)
     `javascript:` and custom schemes to other programs, so nothing else ever passes. Nor does
     whitespace, a control or format character (bidi overrides and zero-width marks are how a
     link hides its target), a backslash (how parsers get confused), a bad port, or credentials
-    ("https://openai.com@evil.example" reads as one host and opens another)."""
+    ("https://openai.com@evil.example" reads as one host and opens another), nor a host the
+    fetcher could not connect to (`host_problem`)."""
     if not isinstance(url, str) or not url or len(url) > MAX_URL:
         return INVALID
     if any(ord(ch) < 0x21 or ch == "\\" or not ch.isprintable() for ch in url):
@@ -40,7 +43,30 @@ def url_problem(url: object, *, http: bool = False, loopback_http: bool = False)
         return "must be an http(s) URL" if http else "must be an https URL"
     if "@" in parts.netloc:
         return "must not contain credentials (user:pass@)"
-    return None if parts.hostname else "has no host"
+    if not parts.hostname:
+        return "has no host"
+    return host_problem(parts.hostname)
+
+
+def host_problem(host: str) -> str | None:
+    """Why httpx would refuse this host name (it raises InvalidURL, outside its HTTPError), or None.
+
+    httpx's own host rule (httpx/_urlparse.py `encode_host`), kept here so a page is turned
+    away where it is read instead of failing on every fetch: a dotted quad is an IPv4 address,
+    and a non-ASCII name must encode to IDNA ("💥.invalid" does not)."""
+    if _IPV4_STYLE.fullmatch(host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return "has an invalid IPv4 address"
+    elif not host.isascii():
+        import idna  # imported when first needed: the built-in catalog's hosts are all ASCII
+
+        try:
+            idna.encode(host.lower())
+        except idna.IDNAError:
+            return "has a host name that is not valid IDNA"
+    return None
 
 
 def slug(url: str, limit: int = 64) -> str:
