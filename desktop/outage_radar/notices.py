@@ -1,8 +1,10 @@
-"""Startup notices: tell the user when a broken settings file or history was set aside.
+"""Notices: tell the user when a broken settings file or history was set aside, or stopped.
 
 The app never stops for a corrupt file: it moves the file aside and starts with defaults (or an
 empty history). A log line alone would go unseen in a tray app, so the user gets one
-notification saying what happened and where the old file is.
+notification saying what happened and where the old file is. The same goes for a history that
+cannot be written or opened (disk full, locked, from a newer version): alerts keep coming, and
+the user hears once that the history does not.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core.alerts import Alert
+from .core.history import Problem
 from .core.model import Level
 from .core.text import clean
 
@@ -38,3 +41,10 @@ def startup(
             )
         )
     return notes
+
+
+def history(problem: Problem) -> Alert:
+    """The notice for a history problem (told once by the history itself)."""
+    return Alert(
+        clean(problem.title, 120, single_line=True), clean(problem.detail, 400), Level.UNKNOWN
+    )

@@ -78,11 +78,13 @@ def test_last_level_resumes_with_its_start(tmp_path: Path, opened: list[History]
 def test_pruning_after_90_days(tmp_path: Path, opened: list[History]) -> None:
     h = History(tmp_path / "h.db")
     opened.append(h)
-    old = datetime.now().astimezone() - timedelta(days=120)
-    h.record("svc", snap(Level.OPERATIONAL, "old"), old)
+    now = datetime.now().astimezone()
+    h.record("svc", snap(Level.OPERATIONAL, "old"), now - timedelta(days=120))
+    h.record("new", snap(Level.OPERATIONAL), now)  # pruning counts back from the newest row
     h.commit()
     h.prune()
-    assert h.db.execute("SELECT COUNT(*) FROM samples").fetchone()[0] == 0
+    assert h.db is not None
+    assert h.db.execute("SELECT COUNT(*) FROM samples WHERE service='svc'").fetchone()[0] == 0
     assert h.incidents("svc") == []
 
 

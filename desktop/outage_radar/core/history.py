@@ -1,31 +1,49 @@
-"""Local history in SQLite (WAL): level samples, incidents seen, last checks, daily uptime."""
+"""Local history in SQLite (WAL): level samples, incidents seen, last checks, daily uptime.
+
+The history is a convenience, never a condition of alerting: nothing here raises into the
+monitor. Writes are queued by `record` and written by `commit` in one short transaction; when
+that fails (disk full, a lock held by another process) the rows stay queued, the cause is logged
+and told once (`listen`), and the next round tries again, so the history resumes by itself.
+Statements wait at most BUSY_TIMEOUT for a lock and a failed write is not retried for
+`retry_after` seconds, so a locked database never freezes the UI.
+
+Time: rows stamped after "now" (a clock that was set ahead, then back) are ignored by sampling
+and pruning, pruning counts back from the newest row that is not in the future (one start with
+the clock months ahead deletes nothing), and an incident never ends before it started.
+"""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from .. import paths
+from . import history_db
 from .model import Level, Snapshot
+
+log = logging.getLogger(__name__)
 
 KEEP_DAYS = 90
 HEARTBEAT = 600.0  # a sample at least this often, so a gap means "no data", not "all fine"
 HOLD = 900.0  # how long one sample vouches for the state after it
+RETRY_AFTER = 10.0  # seconds before a failed write or open is tried again
+MAX_QUEUED = 50_000  # statements kept while writes fail (~10 MB); the oldest go first
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS samples (
-    service TEXT NOT NULL, component TEXT NOT NULL, at REAL NOT NULL, level TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS samples_by_service ON samples (service, component, at);
-CREATE TABLE IF NOT EXISTS incidents (
-    service TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, url TEXT,
-    level TEXT NOT NULL, started REAL NOT NULL, updated REAL NOT NULL, ended REAL,
-    PRIMARY KEY (service, id));
-CREATE TABLE IF NOT EXISTS checks (service TEXT PRIMARY KEY, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS leads (
-    service TEXT NOT NULL, at REAL NOT NULL, minutes REAL NOT NULL, detail TEXT NOT NULL);
-"""
+Statement = tuple[str, tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the user should hear once: the history stopped (or never started) working."""
+
+    title: str
+    detail: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,50 +67,150 @@ def history_path() -> Path:
 
 
 class History:
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        retry_after: float = RETRY_AFTER,
+    ) -> None:
         self.path = path or history_path()
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.moved_aside: Path | None = None
+        self.db: sqlite3.Connection | None = None
+        self.retry_after = retry_after
         self._last: dict[tuple[str, str], tuple[str, float]] = {}
-        self.db = self._open()
-        self.prune()
+        self._queue: list[Statement] = []
+        self._retry_at = 0.0
+        self._off = False  # a schema not ours, or closed: never written, never opened again
+        self._failing = False
+        self._said: list[Problem] = []
+        self._logged: set[str] = set()
+        self._listeners: list[Callable[[Problem], None]] = []
+        self._open()
+        self.commit()
 
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    # -- health -------------------------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        """Whether the database is open (it may still fail to write)."""
+        return self.db is not None
+
+    def listen(self, tell: Callable[[Problem], None]) -> None:
+        """Have `tell` hear each problem once, those met before this call included."""
+        self._listeners.append(tell)
+        for problem in self._said:
+            tell(problem)
+
+    def _problem(self, title: str, detail: str, cause: BaseException | None = None) -> None:
+        if any(p.title == title for p in self._said):
+            log.debug("%s (%s)", title, cause)
+            return
+        log.warning("%s: %s%s", title, detail, f" (cause: {cause!r})" if cause else "")
+        problem = Problem(title, detail)
+        self._said.append(problem)
+        for tell in self._listeners:
+            try:
+                tell(problem)
+            except Exception:
+                log.exception("telling of a history problem failed")
+
+    def _log_once(self, key: str, message: str, *args: object) -> None:
+        if key not in self._logged:
+            self._logged.add(key)
+            log.warning(message, *args)
+
+    # -- opening ------------------------------------------------------------------------------
+    def _open(self) -> bool:
+        if self._off:
+            return False
         try:
-            return self._connect()
-        except sqlite3.DatabaseError:
-            # A corrupt file is kept for inspection and a new one started: never a crash loop.
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            self.moved_aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-            self.path.replace(self.moved_aside)
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            return self._connect()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = self._connect()
+        except history_db.NotOurs as exc:
+            self._off = True
+            self._queue.clear()
+            self._problem(exc.title, exc.detail)
+            return False
+        except (OSError, sqlite3.Error) as exc:
+            self._failing = True
+            self._retry_at = time.monotonic() + self.retry_after
+            if history_db.is_busy(exc):
+                title = "History is not available yet: locked by another program"
+                detail = f"{self.path} is in use; opening it is tried again"
+            else:
+                title, detail = "History cannot be opened", f"{self.path}: {exc}; tried again"
+            self._problem(title, f"{detail} later, and alerts keep coming.", exc)
+            return False
+        if self._failing:
+            log.info("history opened at last: %s", self.path)
+        self._queue[:0] = self._prunes(self.clock().timestamp())
+        return True
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=5.0)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
-                raise sqlite3.DatabaseError("quick_check failed")
-            db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+            return history_db.connect(self.path)
+        except sqlite3.Error as exc:
+            if not history_db.is_corrupt(exc):
+                raise
+            cause = exc
+        # A corrupt file is kept for inspection and a new one started: never a crash loop.
+        self.moved_aside = history_db.move_aside(self.path)
+        log.warning("history unreadable (%s); moved aside to %s", cause, self.moved_aside)
+        return history_db.connect(self.path)
 
     def close(self) -> None:
-        self.db.commit()
-        self.db.close()
-
-    def commit(self) -> None:
-        self.db.commit()
+        self._retry_at = 0.0  # one last try, whatever failed before
+        self.commit()
+        self._off = True  # closed for good: a late round must not open it again
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     # -- writing ------------------------------------------------------------------------------
+    def commit(self) -> None:
+        """Write what was recorded in one transaction; on failure keep it for a later round."""
+        if time.monotonic() < self._retry_at or (self.db is None and not self._open()):
+            return
+        db = self.db
+        if not self._queue or db is None:
+            return
+        try:
+            with db:  # commits, or rolls back what failed half way
+                for sql, params in self._queue:
+                    db.execute(sql, params)
+        except sqlite3.Error as exc:
+            self._write_failed(exc)
+            return
+        self._queue.clear()
+        if self._failing:
+            self._failing = False
+            log.info("history written again")
+
+    def _write_failed(self, exc: sqlite3.Error) -> None:
+        self._failing = True
+        self._retry_at = time.monotonic() + self.retry_after
+        later = f"Alerts keep coming; writing is tried again every {self.retry_after:.0f} s."
+        if history_db.is_full(exc):
+            title = "History cannot be written: disk full"
+            later = "Alerts keep coming; the history is written again once space is freed."
+        elif history_db.is_busy(exc):
+            title = "History cannot be written: locked by another program"
+        else:
+            title, later = "History cannot be written", f"{exc}. {later}"
+        self._problem(title, f"{self.path}: {later}", exc)
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        if self._off:
+            return
+        self._queue.append((sql, params))
+        if len(self._queue) > MAX_QUEUED:
+            del self._queue[: len(self._queue) - MAX_QUEUED]
+            self._log_once("dropped", "history: writes failing for long; oldest rows dropped")
+
     def record(self, service: str, snapshot: Snapshot, when: datetime) -> None:
         at = when.timestamp()
-        self.db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?)", (service, at))
+        self._write("INSERT OR REPLACE INTO checks VALUES (?, ?)", (service, at))
         self._sample(service, "", snapshot.level, at)
         for comp in snapshot.components:
             self._sample(service, comp.name, comp.level, at)
@@ -100,7 +218,7 @@ class History:
         for inc in snapshot.incidents:
             seen.append(inc.id)
             started = (inc.started or when).timestamp()
-            self.db.execute(
+            self._write(
                 "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?, ?, NULL) "
                 "ON CONFLICT (service, id) DO UPDATE SET title=excluded.title, "
                 "url=excluded.url, level=excluded.level, updated=excluded.updated, ended=NULL",
@@ -115,8 +233,9 @@ class History:
                 ),
             )
         marks = ",".join("?" * len(seen))
-        self.db.execute(
-            f"UPDATE incidents SET ended=? WHERE service=? AND ended IS NULL "
+        # MAX: with the clock set back, an incident still ends no earlier than it started.
+        self._write(
+            f"UPDATE incidents SET ended=MAX(?, started) WHERE service=? AND ended IS NULL "
             f"AND id NOT IN ({marks})",
             (at, service, *seen),
         )
@@ -124,74 +243,105 @@ class History:
     def _sample(self, service: str, component: str, level: Level, at: float) -> None:
         key = (service, component)
         last = self._last.get(key)
-        if last is None:
-            row = self.db.execute(
-                "SELECT level, at FROM samples WHERE service=? AND component=? "
+        if last is None or last[1] > at:
+            # Rows after `at` are from a clock that was ahead: they must not hold back samples.
+            rows = self._query(
+                "SELECT level, at FROM samples WHERE service=? AND component=? AND at <= ? "
                 "ORDER BY at DESC LIMIT 1",
-                key,
-            ).fetchone()
-            last = (row[0], row[1]) if row else ("", 0.0)
+                (*key, at),
+            )
+            last = (rows[0][0], rows[0][1]) if rows else ("", 0.0)
         if last[0] == level.value and at - last[1] < HEARTBEAT:
             return
-        self.db.execute(
-            "INSERT INTO samples VALUES (?, ?, ?, ?)", (service, component, at, level.value)
-        )
+        self._write("INSERT INTO samples VALUES (?, ?, ?, ?)", (*key, at, level.value))
         self._last[key] = (level.value, at)
 
     def record_lead(self, service: str, when: datetime, minutes: float, detail: str) -> None:
-        self.db.execute(
+        self._write(
             "INSERT INTO leads VALUES (?, ?, ?, ?)", (service, when.timestamp(), minutes, detail)
         )
 
     def prune(self, now: datetime | None = None) -> None:
-        cutoff = ((now or datetime.now(UTC)) - timedelta(days=KEEP_DAYS)).timestamp()
-        self.db.execute("DELETE FROM samples WHERE at < ?", (cutoff,))
-        self.db.execute("DELETE FROM incidents WHERE updated < ?", (cutoff,))
-        self.db.execute("DELETE FROM leads WHERE at < ?", (cutoff,))
-        self.db.commit()
+        self._queue[:0] = self._prunes((now or self.clock()).timestamp())
+        self.commit()
+
+    def _prunes(self, now: float) -> list[Statement]:
+        """Deletes of what is older than KEEP_DAYS before the newest row that is not ahead."""
+        ahead = self._query("SELECT COUNT(*) FROM samples WHERE at > ?", (now,))
+        if ahead and ahead[0][0]:
+            self._log_once(
+                "ahead", "history: %d rows are dated in the future; ignored", ahead[0][0]
+            )
+        newest = self._query("SELECT MAX(at) FROM samples WHERE at <= ?", (now,))
+        if not newest or newest[0][0] is None:
+            return []  # nothing to count back from (or unreadable): delete nothing
+        # From the newest row, not from now: one start with a clock months ahead deletes nothing.
+        cutoff = min(now, newest[0][0]) - KEEP_DAYS * 86400.0
+        return [
+            ("DELETE FROM samples WHERE at < ?", (cutoff,)),
+            ("DELETE FROM incidents WHERE updated < ?", (cutoff,)),
+            ("DELETE FROM leads WHERE at < ?", (cutoff,)),
+        ]
 
     # -- reading ------------------------------------------------------------------------------
+    def _query(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        if self.db is None:
+            return []
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            self._problem("History cannot be read", f"{self.path}: {exc}.", exc)
+            return []
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """A query that sees what was recorded: queued rows are written first (if they can be)."""
+        if self._queue and self.db is not None:
+            self.commit()
+        return self._query(sql, params)
+
     def last_level(self, service: str) -> tuple[Level, datetime] | None:
         """The last known level of a service and since when, to resume after a restart."""
-        row = self.db.execute(
+        now = self.clock().timestamp()
+        rows = self._read(
             "SELECT level, at FROM samples WHERE service=? AND component='' AND level != ? "
-            "ORDER BY at DESC LIMIT 1",
-            (service, Level.UNKNOWN.value),
-        ).fetchone()
-        if row is None:
+            "AND at <= ? ORDER BY at DESC LIMIT 1",
+            (service, Level.UNKNOWN.value, now),
+        )
+        if not rows:
             return None
-        level = Level.parse(row[0])
-        start = self.db.execute(
+        raw, at = rows[0]
+        start = self._query(
             "SELECT at FROM samples WHERE service=? AND component='' AND level NOT IN (?, ?) "
-            "ORDER BY at DESC LIMIT 1",
-            (service, row[0], Level.UNKNOWN.value),
-        ).fetchone()
-        since = self.db.execute(
+            "AND at <= ? ORDER BY at DESC LIMIT 1",
+            (service, raw, Level.UNKNOWN.value, now),
+        )
+        since = self._query(
             "SELECT MIN(at) FROM samples WHERE service=? AND component='' AND at > ?",
-            (service, start[0] if start else 0.0),
-        ).fetchone()[0]
-        return level, datetime.fromtimestamp(since or row[1]).astimezone()
+            (service, start[0][0] if start else 0.0),
+        )
+        first = since[0][0] if since else None
+        return Level.parse(raw), datetime.fromtimestamp(first or at).astimezone()
 
     def last_check(self, service: str) -> datetime | None:
-        row = self.db.execute("SELECT at FROM checks WHERE service=?", (service,)).fetchone()
-        return datetime.fromtimestamp(row[0]).astimezone() if row else None
+        rows = self._read("SELECT at FROM checks WHERE service=?", (service,))
+        return datetime.fromtimestamp(rows[0][0]).astimezone() if rows else None
 
     def incidents(self, service: str, limit: int = 20) -> list[IncidentRow]:
-        rows = self.db.execute(
+        rows = self._read(
             "SELECT title, url, level, started, ended FROM incidents WHERE service=? "
             "ORDER BY started DESC LIMIT ?",
             (service, limit),
-        ).fetchall()
+        )
         return [
-            IncidentRow(t, u, Level.parse(lv), _local(s), _local(e) if e else None)
+            IncidentRow(t, u, Level.parse(lv), _local(s), _local(max(e, s)) if e else None)
             for t, u, lv, s, e in rows
         ]
 
     def leads(self, service: str, limit: int = 20) -> list[tuple[datetime, float, str]]:
-        rows = self.db.execute(
+        rows = self._read(
             "SELECT at, minutes, detail FROM leads WHERE service=? ORDER BY at DESC LIMIT ?",
             (service, limit),
-        ).fetchall()
+        )
         return [(_local(at), minutes, detail) for at, minutes, detail in rows]
 
     def uptime(
@@ -201,11 +351,11 @@ class History:
         now = (now or datetime.now()).astimezone()
         first = now.date() - timedelta(days=days - 1)
         start = datetime.combine(first, datetime.min.time()).astimezone().timestamp()
-        rows = self.db.execute(
+        rows = self._read(
             "SELECT at, level FROM samples WHERE service=? AND component='' AND at >= ? "
             "ORDER BY at",
             (service, start - HOLD),
-        ).fetchall()
+        )
         good: dict[date, float] = {}
         seen: dict[date, float] = {}
         worst: dict[date, Level] = {}

@@ -1,0 +1,125 @@
+"""Opening the history database: its schema version, migration, and corrupt told from busy.
+
+`PRAGMA user_version` says which schema a file holds. Version 0 with today's tables (or none) is
+a file from before versions existed: it is stamped, every row kept. A newer version, or a table
+with columns this code does not know, belongs to another version of the app: it is left
+untouched (not even switched to WAL) and the caller runs without history.
+
+Only SQLite's own verdict (SQLITE_CORRUPT, SQLITE_NOTADB, a failed quick_check) makes a file
+corrupt; a busy or locked one is someone else's live database and must never be moved aside.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 0.2  # seconds a statement waits for another process's lock: never a frozen UI
+
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 6, 11, 13, 26
+
+_COLUMNS = {
+    "samples": ("service", "component", "at", "level"),
+    "incidents": ("service", "id", "title", "url", "level", "started", "updated", "ended"),
+    "checks": ("service", "at"),
+    "leads": ("service", "at", "minutes", "detail"),
+}
+
+_SCHEMA = f"""
+BEGIN;
+CREATE TABLE IF NOT EXISTS samples (
+    service TEXT NOT NULL, component TEXT NOT NULL, at REAL NOT NULL, level TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS samples_by_service ON samples (service, component, at);
+CREATE TABLE IF NOT EXISTS incidents (
+    service TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, url TEXT,
+    level TEXT NOT NULL, started REAL NOT NULL, updated REAL NOT NULL, ended REAL,
+    PRIMARY KEY (service, id));
+CREATE TABLE IF NOT EXISTS checks (service TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS leads (
+    service TEXT NOT NULL, at REAL NOT NULL, minutes REAL NOT NULL, detail TEXT NOT NULL);
+PRAGMA user_version = {SCHEMA_VERSION};
+COMMIT;
+"""
+
+
+class Corrupt(sqlite3.DatabaseError):
+    """SQLite read the file and found it damaged."""
+
+
+class NotOurs(Exception):
+    """A schema this code does not know (newer, or unexpected columns): left untouched."""
+
+    def __init__(self, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.title, self.detail = title, detail
+
+
+def code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of an error, if it carries one (raised by SQLite, it does)."""
+    raw = getattr(exc, "sqlite_errorcode", None)
+    return raw & 0xFF if isinstance(raw, int) else None
+
+
+def is_corrupt(exc: BaseException) -> bool:
+    return isinstance(exc, Corrupt) or code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def is_busy(exc: BaseException) -> bool:
+    return code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED) or "database is locked" in str(exc)
+
+
+def is_full(exc: BaseException) -> bool:
+    return code(exc) == _SQLITE_FULL or "disk is full" in str(exc)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open, check and (if it is a pre-version file) stamp the database; raises what it found."""
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+    try:
+        _check_schema(db, path)
+        if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
+            raise Corrupt("quick_check failed")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            try:
+                db.executescript(_SCHEMA)
+            except sqlite3.Error:
+                db.rollback()
+                raise
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _check_schema(db: sqlite3.Connection, path: Path) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version not in (0, SCHEMA_VERSION):
+        raise NotOurs(
+            "History is off: the file is from a newer version",
+            f"{path} has schema version {version} (this version uses {SCHEMA_VERSION}); it is "
+            "left untouched and alerts keep coming without history.",
+        )
+    for table, expected in _COLUMNS.items():
+        found = tuple(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+        if found and found != expected:
+            raise NotOurs(
+                "History is off: unknown file layout",
+                f"{path} has a '{table}' table with columns {', '.join(found)}; it is left "
+                "untouched and alerts keep coming without history.",
+            )
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a corrupt file and its -wal/-shm together: kept for inspection, never unlinked."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    path.replace(aside)
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            side.replace(Path(f"{aside}{suffix}"))
+    return aside
