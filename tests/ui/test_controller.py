@@ -142,6 +142,27 @@ async def test_welcome_choice_is_watched_and_shown(
         window.close()
 
 
+async def test_settings_that_cannot_be_saved_are_said_once_and_still_apply(
+    setup: tuple[Controller, Tray, FakeMonitor, FakeNotifier], tmp_path: Path
+) -> None:
+    ctl, tray, monitor, notifier = setup
+    (tmp_path / "config").write_text("a file where the config dir should be")
+    ctl.parts.settings_path = tmp_path / "config" / "outage-radar" / "settings.toml"
+    ctl.render()
+    find(submenu(tray.menu, "ChatGPT"), "Mute until tomorrow").trigger()  # must not raise
+    find(submenu(tray.menu, "Pause notifications"), "For 1 hour").trigger()
+    ctl.show_settings()
+    window = ctl.windows["settings"]
+    window.picker.set_selected("claude", False)  # type: ignore[attr-defined]
+    window.save()  # type: ignore[attr-defined]
+    await ctl.drain()
+    assert [a.title for a in notifier.shown] == ["Settings cannot be saved"]  # once
+    assert "Not a directory" in notifier.shown[0].body
+    assert ctl.settings.muted and ctl.settings.services == ["chatgpt"]  # applied all the same
+    assert monitor.services == ["chatgpt"]
+    ctl.close_windows()
+
+
 async def test_quit_from_the_menu_sets_the_quit_event(
     setup: tuple[Controller, Tray, FakeMonitor, FakeNotifier],
 ) -> None:

@@ -1,7 +1,17 @@
-"""The user's settings: a TOML file written atomically; a broken one is moved aside, never fatal."""
+"""The user's settings: a TOML file written atomically; a broken one is moved aside, never fatal.
+
+Values out of range are brought into it on load (and logged). A write re-reads the file first
+and merges field by field: the fields this process changed since it last read or wrote the file
+take its values, every other field keeps what the file says now, so a hand edit made while the
+app runs survives the next mute or pause (keys this version does not know are kept too). The
+comment lines at the top of the file are kept; tomli_w cannot keep the others. A file that cannot
+be written (a read-only config dir) never stops the app: it runs with what it has.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import tempfile
 import tomllib
@@ -19,7 +29,10 @@ if TYPE_CHECKING:
 DEFAULT_SERVICES = ("chatgpt", "openai-api")
 NEUTRAL_HOSTS = ("www.wikipedia.org", "www.cloudflare.com", "www.google.com")
 MIN_INTERVAL = 5.0
+MAX_INTERVAL = 86400.0  # a day: an event-loop timer overflows far beyond (3e6 s stopped polling)
 MAX_BYTES = 1 << 20
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,6 +87,7 @@ class LoadResult:
     created: bool = False
     moved_aside: Path | None = None
     problem: str = ""
+    unsaved: str = ""  # why the settings could not be written (the app runs on without)
 
 
 def load(path: Path | None = None) -> LoadResult:
@@ -81,19 +95,41 @@ def load(path: Path | None = None) -> LoadResult:
     path = path or settings_path()
     if not path.exists():
         result = LoadResult(Settings(), created=True)
-        save(result.settings, path)
+        result.unsaved = _first_save(result.settings, path)
         return result
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ValueError("file too large")
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return LoadResult(from_dict(data))
+        settings = from_dict(_read(path))
+        # Read again later (a check, the doctor): the base stays what the running app has.
+        _known.setdefault(path, asdict(settings))
+        return LoadResult(settings)
     except (OSError, ValueError, TypeError, UnicodeDecodeError) as exc:
         aside = _move_aside(path)
         settings = Settings()
-        save(settings, path)
+        unsaved = _first_save(settings, path)
         reason = exc.__class__.__name__ if isinstance(exc, OSError) else str(exc)[:200]
-        return LoadResult(settings, moved_aside=aside, problem=reason)
+        return LoadResult(settings, moved_aside=aside, problem=reason, unsaved=unsaved)
+
+
+def _first_save(settings: Settings, path: Path) -> str:
+    """Write the defaults a start begins with; why not, when the file cannot be written."""
+    try:
+        save(settings, path)
+    except OSError as exc:
+        _known[path] = asdict(settings)
+        log.warning("the settings cannot be saved to %s (%s); running with them unsaved", path, exc)
+        return save_problem(exc)
+    return ""
+
+
+def save_problem(exc: OSError) -> str:
+    """Why a write failed, in a few words (e.g. "Read-only file system")."""
+    return exc.strerror or exc.__class__.__name__
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if path.stat().st_size > MAX_BYTES:
+        raise ValueError("file too large")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def _move_aside(path: Path) -> Path | None:
@@ -133,11 +169,20 @@ def from_dict(data: dict[str, Any]) -> Settings:
         if not ok:
             raise TypeError(f"{key} has the wrong type")
         setattr(settings, key, value)
-    settings.interval = max(MIN_INTERVAL, settings.interval)
+    for key in ("interval", "probe_interval"):
+        setattr(settings, key, _in_range(key, getattr(settings, key)))
     if not all(isinstance(s, str) for s in settings.services):
         raise TypeError("services must be a list of ids")
     _check_items(settings)
     return settings
+
+
+def _in_range(key: str, seconds: float) -> float:
+    """An interval between MIN_INTERVAL and MAX_INTERVAL; NaN is the default."""
+    fixed = _DEFAULTS[key] if math.isnan(seconds) else min(max(seconds, MIN_INTERVAL), MAX_INTERVAL)
+    if fixed != seconds:
+        log.warning("settings: %s = %r is out of range; using %g s", key, seconds, fixed)
+    return fixed
 
 
 def _check_items(settings: Settings) -> None:
@@ -162,17 +207,59 @@ def _custom(item: object) -> CustomPage:
     return CustomPage(**values)
 
 
+# What this process last wrote to each settings file, or first read from it: the base a write
+# compares the settings with, to tell its own changes from hand edits made in the file meanwhile.
+_known: dict[Path, dict[str, Any]] = {}
+_DEFAULTS = {"interval": Settings.interval, "probe_interval": Settings.probe_interval}
+
+
 def save(settings: Settings, path: Path | None = None) -> None:
-    """Write atomically: a crash mid-write leaves the old file or the new one, never half."""
+    """Merge into the file as it is now (see the module's rule), then write it atomically.
+
+    Raises OSError when the file cannot be written; the settings given are never changed."""
     path = path or settings_path()
+    ours = asdict(settings)
+    header, theirs = _current(path)
+    merged = dict(theirs)  # the file's values, and keys this version does not know
+    known = _known.get(path)
+    for key, value in ours.items():
+        if known is None or key not in known or value != known[key] or key not in theirs:
+            merged[key] = value
+    _write(path, header, merged)
+    _known[path] = ours
+
+
+def _current(path: Path) -> tuple[str, dict[str, Any]]:
+    """The file's leading comment lines and its table as it is now; nothing when unusable."""
+    try:
+        text = path.read_text(encoding="utf-8") if path.stat().st_size <= MAX_BYTES else ""
+        data = tomllib.loads(text)
+        from_dict(data)  # a table that would not load is not merged into
+    except FileNotFoundError:
+        return "", {}
+    except (OSError, ValueError, TypeError, UnicodeDecodeError) as exc:
+        # Broken by hand since it was read: kept aside, as a broken file at start would be.
+        aside = _move_aside(path)
+        log.warning("the settings file no longer reads (%s); kept as %s", exc, aside)
+        return "", {}
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        lines.append(line)
+    return "".join(lines), data
+
+
+def _write(path: Path, header: str, data: dict[str, Any]) -> None:
+    """Write atomically: a crash mid-write leaves the old file or the new one, never half."""
     import tomli_w  # only on a save, which most runs never do
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = tomli_w.dumps(asdict(settings)).encode("utf-8")
+    body = (header + tomli_w.dumps(data)).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QWidget
 
 from ..core import settings as settings_store
-from ..core.model import Change
+from ..core.alerts import Alert
+from ..core.model import Change, Level
 from ..core.presenter import Effects, Presenter
 from ..core.settings import Settings
 from ..core.state import ServiceState
@@ -39,6 +40,7 @@ class Controller(QObject):
         self.quit_event = asyncio.Event()
         self.tasks = TaskSet()  # notifications being sent
         self._windows = Windows(self.tasks.spawn)
+        self._told_unsaved = False
         # The tray's signals carry the status window's intents too (it owns that window).
         tray.check_now_requested.connect(self.check_now)
         tray.history_requested.connect(self.show_history)
@@ -104,8 +106,22 @@ class Controller(QObject):
     def save(self) -> None:
         try:
             settings_store.save(self.settings, self.parts.settings_path)
-        except OSError:
-            log.exception("could not save the settings")
+        except OSError as exc:
+            self.cannot_save(exc)
+
+    def cannot_save(self, exc: OSError) -> None:
+        """A settings write failed: logged each time, told once; the app runs on with them."""
+        log.warning("could not save the settings: %s", exc)
+        if self._told_unsaved:
+            return
+        self._told_unsaved = True
+        why = settings_store.save_problem(exc)
+        notice = Alert(
+            "Settings cannot be saved",
+            f"Outage Radar goes on with the settings it has; changes last until it quits ({why}).",
+            Level.UNKNOWN,
+        )
+        self.tasks.spawn(self.parts.notifier.show(notice))
 
     # -- intents ----------------------------------------------------------------------------
     @Slot()
@@ -168,6 +184,7 @@ class Controller(QObject):
             path=parts.settings_path,
             catalog_file=Path("--catalog") if self.presenter.fixed_services else None,
             keys=keys,
+            unsaved=self.cannot_save,
         )
 
     def check_probes(self) -> None:

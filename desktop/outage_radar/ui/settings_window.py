@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from .keys_section import KeysSection
 from .service_picker import ServicePicker
 
 MIN_INTERVAL, MAX_INTERVAL = 30, 15 * 60
+log = logging.getLogger(__name__)
+
 LEVEL_CHOICES = (Level.DEGRADED, Level.PARTIAL_OUTAGE, Level.MAJOR_OUTAGE)
 
 
@@ -55,9 +58,11 @@ class SettingsWindow(QDialog):
         set_autostart: Callable[[bool], None] = autostart.set_enabled,
         catalog_file: Path | None = None,
         keys: KeysSection | None = None,
+        unsaved: Callable[[OSError], None] | None = None,
     ) -> None:
         super().__init__()
         self.keys = keys
+        self.unsaved = unsaved  # told when the file cannot be written
         self.setWindowTitle("Outage Radar — Settings")
         self.resize(560, 620)
         self.current = current
@@ -191,9 +196,19 @@ class SettingsWindow(QDialog):
         new = self.result_settings()
         if self.keys is not None:
             self.keys.save_typed()  # to the keyring, never into the settings file
-        settings_store.save(new, self.path)
+        try:
+            settings_store.save(new, self.path)
+        except OSError as exc:
+            # A read-only config dir: the new settings still apply until the app quits.
+            if self.unsaved is not None:
+                self.unsaved(exc)
+            else:
+                log.warning("could not save the settings: %s", exc)
         # Written every time, so a launcher that moved (reinstall) is picked up again.
-        self.set_autostart(new.start_at_login)
+        try:
+            self.set_autostart(new.start_at_login)
+        except OSError:
+            log.exception("could not change start at login")
         self.current = new
         self.saved.emit(new)
         self.accept()
