@@ -7,16 +7,16 @@ history and notifier are imported and built, and only then does the first poll s
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .core.model import Level
+from .quit_signals import QuitSignals
 
 if TYPE_CHECKING:
     import asyncio
@@ -150,6 +150,7 @@ class Launch:
     settings: Settings
     interval: float | None  # --interval
     settings_aside: tuple[Path, str] | None = None
+    signals: QuitSignals = field(default_factory=QuitSignals)  # INT, HUP, TERM: quit
 
     def watched(self, settings: Settings) -> list[Service]:
         """The services some settings watch: the catalog file's, else the settings' choice."""
@@ -235,18 +236,6 @@ def _controller(launch: Launch, run: Running) -> Controller:
     return Controller(presenter, parts, launch.tray)
 
 
-def _on_signals(loop: asyncio.AbstractEventLoop, handler: Callable[[], None] | None) -> None:
-    """SIGINT and SIGTERM quit (handler), or are given back (None)."""
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            if handler is not None:
-                loop.add_signal_handler(sig, handler)
-            else:
-                loop.remove_signal_handler(sig)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # Windows: Ctrl+C ends the process as usual
-
-
 async def _main(launch: Launch) -> int:
     import asyncio
 
@@ -259,14 +248,12 @@ async def _main(launch: Launch) -> int:
     aside, problem = launch.settings_aside or (None, "")
     for notice in notices.startup(aside, problem, run.history.moved_aside):
         ctl.tasks.spawn(run.notifier.show(notice))
-    # A history that cannot be written (disk full, locked, newer file) is told once; alerts go on.
-    run.history.listen(lambda p: ctl.tasks.spawn(run.notifier.show(notices.history(p))))
     run.monitor.add_listener(update=ctl.on_update, changes=ctl.on_changes)
     run.probes.add_listener(ctl.on_probe)
     launch.single.show_requested.connect(ctl.bring_to_front)
     ctl.render()
     loop = asyncio.get_running_loop()
-    _on_signals(loop, ctl.quit)
+    launch.signals.attach(loop, ctl.quit)  # one that came while starting quits now
     try:
         await run.monitor.start()
         await run.probes.start()
@@ -282,7 +269,7 @@ async def _main(launch: Launch) -> int:
         await run.notifier.close()
         run.history.close()
         ctl.close_windows()
-        _on_signals(loop, None)
+        launch.signals.detach(loop)
     return 0
 
 
@@ -337,15 +324,44 @@ def _settings() -> tuple[Settings, tuple[Path, str] | None]:
 
 
 def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = False) -> int:
-    """Start the tray app; returns the process exit code."""
+    """Start the tray app; returns the process exit code (0 also on SIGINT, SIGHUP, SIGTERM)."""
+    signals = QuitSignals()
+    signals.install()  # first: a signal from here on quits cleanly, even inside Qt's imports
+    try:
+        return _run_tray(signals, catalog_file, interval, debug)
+    finally:
+        signals.restore()
+
+
+def _run_tray(
+    signals: QuitSignals, catalog_file: Path | None, interval: float | None, debug: bool
+) -> int:
+    """PySide6 and the single-instance socket; a quit signal noted so far ends it here."""
     app = _application()
     from .ui.single_instance import SingleInstance
 
     single = SingleInstance()
+    if signals.stopping():
+        return 0
     if single.notify_running():
         print("outage-radar: already running; asked it to show itself", file=sys.stderr)
         return 0
     single.listen()
+    try:
+        return _start(app, single, signals, catalog_file, interval, debug)
+    finally:
+        single.close()  # whatever ended the start: no stale socket stops the next launch
+
+
+def _start(
+    app: QApplication,
+    single: SingleInstance,
+    signals: QuitSignals,
+    catalog_file: Path | None,
+    interval: float | None,
+    debug: bool,
+) -> int:
+    """The first icon, the log, catalogs, settings and the tray, then the event loop."""
     first = _first_icon(app)
     if not logging.getLogger("outage_radar").handlers:
         from . import logs
@@ -358,14 +374,10 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
         builtin, fixed = _catalogs(catalog_file)
     except (CatalogError, OSError) as exc:
         print(f"outage-radar: {exc}", file=sys.stderr)
-        if first is not None:
-            first.hide()
-        single.close()
-        return 2
+        return _gone(first, 2)
     settings, aside = _settings()
-    import asyncio
-
-    from .ui.loop import QuietEventLoop
+    if signals.stopping():
+        return _gone(first, 0)
     from .ui.tray import Tray
 
     # Always a tray object: without a tray now it shows the status window, and puts the icon
@@ -373,15 +385,30 @@ def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = Fa
     tray = Tray(fixed or builtin, icon=first)
     tray.start()
     app.processEvents()  # the first paint, before the monitor is even imported
-    launch = Launch(tray, single, builtin, fixed, settings, interval, aside)
+    return _run_loop(app, Launch(tray, single, builtin, fixed, settings, interval, aside, signals))
+
+
+def _gone(first: QSystemTrayIcon | None, code: int) -> int:
+    """An end before the tray exists: the first icon leaves the panel."""
+    if first is not None:
+        first.hide()
+    return code
+
+
+def _run_loop(app: QApplication, launch: Launch) -> int:
+    """The event loop until quit; the tray is closed however it ends."""
+    import asyncio
+
+    from .ui.loop import QuietEventLoop
+
     old_hook = sys.excepthook
     sys.excepthook = _excepthook
     try:
+        if launch.signals.stopping():
+            return 0
         with asyncio.Runner(loop_factory=lambda: QuietEventLoop(app)) as runner:
             runner.get_loop().set_exception_handler(_loop_exception)
-            code = runner.run(_main(launch))
+            return runner.run(_main(launch))
     finally:
         sys.excepthook = old_hook
-        single.close()
-        tray.close()
-    return code
+        launch.tray.close()
