@@ -143,3 +143,19 @@ def test_a_config_dir_that_is_a_file_starts_with_defaults(tmp_path: Path) -> Non
     (tmp_path / "config").write_text("not a directory")
     loaded = store.load(tmp_path / "config" / "outage-radar" / "settings.toml")
     assert loaded.settings == Settings() and loaded.unsaved
+
+
+async def test_a_huge_interval_from_anywhere_is_brought_into_range() -> None:
+    # The command line's --interval reaches the monitor without the settings file.
+    from outage_radar.core.monitor import Monitor
+    from outage_radar.core.probe_runner import ProbeRunner
+
+    monitor = Monitor([], interval=3e6)
+    probes = ProbeRunner([], lambda key: None, interval=math.inf)
+    try:
+        assert (monitor.interval, probes.interval) == (DAY, DAY)
+        monitor.set_interval(math.nan)
+        probes.set_interval(-1.0)
+        assert (monitor.interval, probes.interval) == (DAY, 5.0)
+    finally:
+        await monitor.stop()

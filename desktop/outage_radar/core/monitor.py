@@ -32,6 +32,7 @@ from .failures import INTERNAL, LINK_ONLY, OFFLINE
 from .fetch import Fetcher
 from .model import Change, Level, Snapshot
 from .monitor_page import Page, backoff, pages_for
+from .settings import interval_in_range
 from .state import ServiceState
 from .watch import FAILS_TO_UNKNOWN, Watch
 
@@ -77,7 +78,7 @@ class Monitor:
     ) -> None:
         self.fetcher = fetcher or Fetcher()
         self.history = history
-        self.interval = max(5.0, interval)
+        self.interval = interval_in_range(interval, 60.0)
         self.clock: Clock = clock or SystemClock()
         self.rng = rng or random.Random()
         self._watches: dict[str, Watch] = {}
@@ -132,7 +133,7 @@ class Monitor:
         self._wake.set()
 
     def set_interval(self, seconds: float) -> None:
-        self.interval = max(5.0, seconds)
+        self.interval = interval_in_range(seconds, self.interval)
         for page in self._pages.values():
             page.next_at = min(page.next_at, page.not_before)
         self._wake.set()

@@ -15,6 +15,7 @@ import httpx
 from .catalog import Service
 from .credentials import CredentialError
 from .probes import DEADLINE, Outcome, ProbeResult, run_probe
+from .settings import interval_in_range
 
 log = logging.getLogger(__name__)
 KEEP = 12  # probes remembered per service, for the latency sparkline
@@ -48,7 +49,7 @@ class ProbeRunner:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.read_key = read_key
-        self.interval = max(5.0, interval)
+        self.interval = interval_in_range(interval, 300.0)
         self.deadline = deadline
         self.transport = transport
         self.problem: str | None = None  # why keys could not be read (a CredentialError text)
@@ -73,8 +74,9 @@ class ProbeRunner:
         self._wake.set()
 
     def set_interval(self, seconds: float) -> None:
-        if max(5.0, seconds) != self.interval:
-            self.interval = max(5.0, seconds)
+        seconds = interval_in_range(seconds, self.interval)
+        if seconds != self.interval:
+            self.interval = seconds
             self.check_now()
 
     def check_now(self) -> None:

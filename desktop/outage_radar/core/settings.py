@@ -177,9 +177,13 @@ def from_dict(data: dict[str, Any]) -> Settings:
     return settings
 
 
+def interval_in_range(seconds: float, default: float) -> float:
+    """Seconds between MIN_INTERVAL and MAX_INTERVAL, wherever they come from; NaN is `default`."""
+    return default if math.isnan(seconds) else min(max(seconds, MIN_INTERVAL), MAX_INTERVAL)
+
+
 def _in_range(key: str, seconds: float) -> float:
-    """An interval between MIN_INTERVAL and MAX_INTERVAL; NaN is the default."""
-    fixed = _DEFAULTS[key] if math.isnan(seconds) else min(max(seconds, MIN_INTERVAL), MAX_INTERVAL)
+    fixed = interval_in_range(seconds, _DEFAULTS[key])
     if fixed != seconds:
         log.warning("settings: %s = %r is out of range; using %g s", key, seconds, fixed)
     return fixed
