@@ -248,6 +248,8 @@ async def _main(launch: Launch) -> int:
     aside, problem = launch.settings_aside or (None, "")
     for notice in notices.startup(aside, problem, run.history.moved_aside):
         ctl.tasks.spawn(run.notifier.show(notice))
+    # A history that cannot be written (disk full, locked, newer file) is told once; alerts go on.
+    run.history.listen(lambda p: ctl.tasks.spawn(run.notifier.show(notices.history(p))))
     run.monitor.add_listener(update=ctl.on_update, changes=ctl.on_changes)
     run.probes.add_listener(ctl.on_probe)
     launch.single.show_requested.connect(ctl.bring_to_front)
