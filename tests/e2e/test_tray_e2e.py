@@ -72,7 +72,8 @@ def test_flips_notify_natively_escape_markup_and_paint_the_tray(
                     update=HOSTILE,
                     incident_id="inc2",
                 ),
-                "Alpha: major outage",
+                # Worse, better, worse again within 30 min: flapping (README, issue 14 item 9).
+                "Alpha is flapping (major outage now)",
             ),
         ]
         for n, (body, title) in enumerate(steps, start=1):

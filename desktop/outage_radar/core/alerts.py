@@ -295,7 +295,9 @@ def _said(group: list[Change], level: Level, flapping: bool) -> tuple[str, str, 
     name = clean(group[0].name, 80, single_line=True) or group[0].service
     minutes = int(FLAP_WINDOW.total_seconds() // 60)
     note = f"Its status keeps changing: at most one notification per {minutes} min until it settles"
-    return f"{name} is flapping ({level.label} now)", note, ""
+    detail, update = _detail(group)  # what the page says now still leads
+    body = f"{detail}\n{note}" if detail else note
+    return f"{name} is flapping ({level.label} now)", body, update
 
 
 def _click_url(group: list[Change], service: Service | None) -> str | None:
