@@ -14,6 +14,7 @@ from pathlib import Path
 from .core.alerts import Alert
 from .core.history import Problem
 from .core.model import Level
+from .core.settings import save_problem
 from .core.text import clean
 
 
@@ -47,4 +48,14 @@ def history(problem: Problem) -> Alert:
     """The notice for a history problem (told once by the history itself)."""
     return Alert(
         clean(problem.title, 120, single_line=True), clean(problem.detail, 400), Level.UNKNOWN
+    )
+
+
+def settings_unsaved(exc: OSError) -> Alert:
+    """The notice for settings that cannot be written: the app goes on with them."""
+    why = clean(save_problem(exc), 120, single_line=True)
+    return Alert(
+        "Settings cannot be saved",
+        f"Outage Radar goes on with the settings it has; changes last until it quits ({why}).",
+        Level.UNKNOWN,
     )

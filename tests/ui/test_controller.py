@@ -134,11 +134,11 @@ async def test_welcome_choice_is_watched_and_shown(
 ) -> None:
     ctl, tray, monitor, _ = setup
     ctl.show_welcome()
-    ctl.windows["welcome"].picker.set_selected("claude", True)  # type: ignore[attr-defined]
-    ctl.windows["welcome"].start.click()  # type: ignore[attr-defined]
+    ctl.windows.open["welcome"].picker.set_selected("claude", True)  # type: ignore[attr-defined]
+    ctl.windows.open["welcome"].start.click()  # type: ignore[attr-defined]
     assert monitor.services == ["chatgpt", "claude"]
     assert ctl.settings.first_run_done
-    for window in ctl.windows.values():
+    for window in ctl.windows.open.values():
         window.close()
 
 
@@ -152,7 +152,7 @@ async def test_settings_that_cannot_be_saved_are_said_once_and_still_apply(
     find(submenu(tray.menu, "ChatGPT"), "Mute until tomorrow").trigger()  # must not raise
     find(submenu(tray.menu, "Pause notifications"), "For 1 hour").trigger()
     ctl.show_settings()
-    window = ctl.windows["settings"]
+    window = ctl.windows.open["settings"]
     window.picker.set_selected("claude", False)  # type: ignore[attr-defined]
     window.save()  # type: ignore[attr-defined]
     await ctl.drain()
@@ -220,7 +220,7 @@ async def test_the_tray_menu_still_opens_and_works_while_a_box_is_shown(
     menu = tray.menu if name == "about" else submenu(tray.menu, item)
     find(menu, "About Outage Radar" if name == "about" else "Is it just me?").trigger()
     await ctl.drain()
-    box = ctl.windows[name]
+    box = ctl.windows.open[name]
     qtbot.waitExposed(box)
     assert box.windowModality() == Qt.WindowModality.NonModal
     assert QApplication.activeModalWidget() is None
@@ -251,10 +251,10 @@ async def test_a_second_click_raises_the_one_box(
     menu = tray.menu if name == "about" else submenu(tray.menu, "ChatGPT")
     item = find(menu, "About Outage Radar" if name == "about" else "Is it just me?")
     item.trigger()
-    box = ctl.windows[name]
+    box = ctl.windows.open[name]
     item.trigger()
     await ctl.drain()
-    assert ctl.windows[name] is box and box.isVisible()
+    assert ctl.windows.open[name] is box and box.isVisible()
     shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
     assert [w for w in shown if w.isVisible()] == [box]
     ctl.close_windows()

@@ -240,7 +240,7 @@ async def test_is_it_just_me_shows_the_verdict(
     with qtbot.waitSignal(tray.doctor_requested):
         find(submenu(tray.menu, "OpenAI API"), "Is it just me?").trigger()
     await ctl.drain()
-    box = ctl.windows["doctor"]
+    box = ctl.windows.open["doctor"]
     assert isinstance(box, QMessageBox) and asked == ["openai-api"]
     assert box.text().startswith("Failing for you only: check your key, quota or network.")
     assert "<b>x</b>" in box.text()  # shown literally: plain text

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QWidget
 
+from .. import notices
 from ..core import settings as settings_store
-from ..core.alerts import Alert
-from ..core.model import Change, Level
+from ..core.model import Change
 from ..core.presenter import Effects, Presenter
 from ..core.settings import Settings
 from ..core.state import ServiceState
@@ -39,7 +38,7 @@ class Controller(QObject):
         self.presenter, self.parts, self.tray = presenter, parts, tray
         self.quit_event = asyncio.Event()
         self.tasks = TaskSet()  # notifications being sent
-        self._windows = Windows(self.tasks.spawn)
+        self.windows = Windows(self.tasks.spawn)
         self._told_unsaved = False
         # The tray's signals carry the status window's intents too (it owns that window).
         tray.check_now_requested.connect(self.check_now)
@@ -49,16 +48,12 @@ class Controller(QObject):
         tray.pause_requested.connect(self.pause)
         tray.mute_requested.connect(self.mute)
         tray.recover_once_requested.connect(self.recover_once)
-        tray.about_requested.connect(self.show_about)
+        tray.about_requested.connect(self.windows.about)
         tray.doctor_requested.connect(self.show_doctor)
 
     @property
     def settings(self) -> Settings:
         return self.presenter.settings
-
-    @property
-    def windows(self) -> dict[str, QWidget]:
-        return self._windows.open
 
     def states(self) -> Mapping[str, ServiceState]:
         return self.parts.monitor.states
@@ -97,7 +92,7 @@ class Controller(QObject):
         states = self.states() if states is None else states
         shown = self.presenter.view(states, probes.recent, probes.problem)
         self.tray.render(shown, self.settings, self.presenter.now())
-        self._windows.refresh_history()
+        self.windows.refresh_history()
 
     async def drain(self) -> None:
         """Wait for notifications still being sent (on quit)."""
@@ -112,16 +107,9 @@ class Controller(QObject):
     def cannot_save(self, exc: OSError) -> None:
         """A settings write failed: logged each time, told once; the app runs on with them."""
         log.warning("could not save the settings: %s", exc)
-        if self._told_unsaved:
-            return
-        self._told_unsaved = True
-        why = settings_store.save_problem(exc)
-        notice = Alert(
-            "Settings cannot be saved",
-            f"Outage Radar goes on with the settings it has; changes last until it quits ({why}).",
-            Level.UNKNOWN,
-        )
-        self.tasks.spawn(self.parts.notifier.show(notice))
+        if not self._told_unsaved:
+            self._told_unsaved = True
+            self.tasks.spawn(self.parts.notifier.show(notices.settings_unsaved(exc)))
 
     # -- intents ----------------------------------------------------------------------------
     @Slot()
@@ -155,29 +143,26 @@ class Controller(QObject):
 
     # -- windows ----------------------------------------------------------------------------
     @Slot()
-    def show_about(self) -> None:
-        self._windows.about()
-
-    @Slot()
     def show_history(self) -> None:
         if self.parts.history is not None:
             states = self.states()
             services = [s.service for s in states.values()]
-            self._windows.history(self.parts.history, services, self.presenter.now, states.get)
+            self.windows.history(self.parts.history, services, self.presenter.now, states.get)
 
     @Slot()
     def show_settings(self) -> None:
-        parts, open_now = self.parts, self._windows.visible("settings")
+        parts, open_now = self.parts, self.windows.visible("settings")
         if open_now is not None:
             raise_window(open_now)
             return
+        services = parts.all_services()
         components = {k: [c.name for c in s.snapshot.components] for k, s in self.states().items()}
         keys = None
         if parts.credentials is not None:
-            keys = self._windows.keys(parts.all_services(), parts.credentials, self.check_probes)
-        self._windows.settings(
+            keys = self.windows.keys(services, parts.credentials, parts.probes.check_now)
+        self.windows.settings(
             self.settings,
-            parts.all_services(),
+            services,
             components,
             self.apply_settings,
             preview=parts.preview,
@@ -187,23 +172,19 @@ class Controller(QObject):
             unsaved=self.cannot_save,
         )
 
-    def check_probes(self) -> None:
-        self.parts.probes.check_now()
-
     @Slot(str)
     def show_doctor(self, service: str) -> None:
         if self.parts.diagnose is not None:
-            self._windows.doctor(self.parts.diagnose, service)
+            self.windows.doctor(self.parts.diagnose, service)
 
     def show_welcome(self) -> None:
-        self._windows.welcome(
-            self.parts.all_services(), self.settings.services, self.finish_welcome
-        )
+        services = self.parts.all_services()
+        self.windows.welcome(services, self.settings.services, self.finish_welcome)
 
     @Slot()
     def bring_to_front(self) -> None:
         """A second launch asked us to show ourselves: without a tray, the status window."""
-        welcome = self._windows.visible("welcome")
+        welcome = self.windows.visible("welcome")
         if not self.tray.in_tray:
             self.tray.status_window().present()
         elif welcome is not None:
@@ -212,4 +193,4 @@ class Controller(QObject):
             self.show_settings()
 
     def close_windows(self) -> None:
-        self._windows.close_all()
+        self.windows.close_all()
