@@ -151,6 +151,7 @@ class Launch:
     interval: float | None  # --interval
     settings_aside: tuple[Path, str] | None = None
     signals: QuitSignals = field(default_factory=QuitSignals)  # INT, HUP, TERM: quit
+    settings_unsaved: str = ""  # why the settings file cannot be written, told at start
 
     def watched(self, settings: Settings) -> list[Service]:
         """The services some settings watch: the catalog file's, else the settings' choice."""
@@ -248,6 +249,8 @@ async def _main(launch: Launch) -> int:
     aside, problem = launch.settings_aside or (None, "")
     for notice in notices.startup(aside, problem, run.history.moved_aside):
         ctl.tasks.spawn(run.notifier.show(notice))
+    if launch.settings_unsaved:  # a read-only config dir: said now, not at the first change
+        ctl.cannot_save(launch.settings_unsaved)
     # A history that cannot be written (disk full, locked, newer file) is told once; alerts go on.
     run.history.listen(lambda p: ctl.tasks.spawn(run.notifier.show(notices.history(p))))
     run.monitor.add_listener(update=ctl.on_update, changes=ctl.on_changes)
@@ -314,15 +317,16 @@ def _catalogs(catalog_file: Path | None) -> tuple[Catalog, Catalog | None]:
     return builtin, catalog_mod.load_file(catalog_file) if catalog_file is not None else None
 
 
-def _settings() -> tuple[Settings, tuple[Path, str] | None]:
-    """The user's settings, and the file set aside (with why) when it could not be read."""
+def _settings() -> tuple[Settings, tuple[Path, str] | None, str]:
+    """The user's settings, the file set aside (with why) when it could not be read, and why
+    the settings cannot be written ("" when they can)."""
     from .core import settings as settings_store
 
     loaded = settings_store.load()
     if loaded.moved_aside is None:
-        return loaded.settings, None
+        return loaded.settings, None, loaded.unsaved
     log.warning("settings unreadable (%s); moved aside to %s", loaded.problem, loaded.moved_aside)
-    return loaded.settings, (loaded.moved_aside, loaded.problem)
+    return loaded.settings, (loaded.moved_aside, loaded.problem), loaded.unsaved
 
 
 def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = False) -> int:
@@ -377,7 +381,7 @@ def _start(
     except (CatalogError, OSError) as exc:
         print(f"outage-radar: {exc}", file=sys.stderr)
         return _gone(first, 2)
-    settings, aside = _settings()
+    settings, aside, unsaved = _settings()
     if signals.stopping():
         return _gone(first, 0)
     from .ui.tray import Tray
@@ -387,7 +391,8 @@ def _start(
     tray = Tray(fixed or builtin, icon=first)
     tray.start()
     app.processEvents()  # the first paint, before the monitor is even imported
-    return _run_loop(app, Launch(tray, single, builtin, fixed, settings, interval, aside, signals))
+    launch = Launch(tray, single, builtin, fixed, settings, interval, aside, signals, unsaved)
+    return _run_loop(app, launch)
 
 
 def _gone(first: QSystemTrayIcon | None, code: int) -> int:

@@ -51,9 +51,9 @@ def history(problem: Problem) -> Alert:
     )
 
 
-def settings_unsaved(exc: OSError) -> Alert:
+def settings_unsaved(exc: OSError | str) -> Alert:
     """The notice for settings that cannot be written: the app goes on with them."""
-    why = clean(save_problem(exc), 120, single_line=True)
+    why = clean(save_problem(exc) if isinstance(exc, OSError) else exc, 120, single_line=True)
     return Alert(
         "Settings cannot be saved",
         f"Outage Radar goes on with the settings it has; changes last until it quits ({why}).",

@@ -46,11 +46,14 @@ def test_the_tray_starts_and_runs_with_a_config_dir_it_cannot_write(
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and app.poll() is None:
             text = "".join(p.read_text(errors="replace") for p in logs.glob("*.log"))
-            if "watching 1 services" in text:
+            if "watching 1 services" in text and "Settings cannot be saved" in text:
                 break
             time.sleep(0.2)
         assert app.poll() is None, out.read_text()  # still running
         assert text.count("the settings cannot be saved") == 1, text
+        # Told at start (a notification, here the fallback without a notification service),
+        # not only at the first change the user makes.
+        assert "Settings cannot be saved" in text, text
         app.send_signal(signal.SIGTERM)
         assert app.wait(timeout=15) == 0, out.read_text()
         assert "Traceback" not in out.read_text()

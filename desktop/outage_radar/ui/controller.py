@@ -104,8 +104,8 @@ class Controller(QObject):
         except OSError as exc:
             self.cannot_save(exc)
 
-    def cannot_save(self, exc: OSError) -> None:
-        """A settings write failed: logged each time, told once; the app runs on with them."""
+    def cannot_save(self, exc: OSError | str) -> None:
+        """A settings write failed (or cannot be done): logged each time, told once."""
         log.warning("could not save the settings: %s", exc)
         if not self._told_unsaved:
             self._told_unsaved = True
