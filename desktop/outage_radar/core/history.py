@@ -1,11 +1,17 @@
 """Local history in SQLite (WAL): level samples, incidents seen, last checks, daily uptime.
 
 The history is a convenience, never a condition of alerting: nothing here raises into the
-monitor. Writes are queued by `record` and written by `commit` in one short transaction; when
-that fails (disk full, a lock held by another process) the rows stay queued, the cause is logged
-and told once (`listen`), and the next round tries again, so the history resumes by itself.
+monitor. Writes are queued by `record` and written in one short transaction, by `flush` in a
+worker thread each round (a database locked by another process waits there, never on the event
+loop) or by `commit` in the caller's thread (close, CLI, readers). When a write fails (disk full,
+a lock held by another process) the rows go back to the front of the queue, the cause is logged
+and told once (`listen`), and a later round tries again, so the history resumes by itself.
 Statements wait at most BUSY_TIMEOUT for a lock and a failed write is not retried for
-`retry_after` seconds, so a locked database never freezes the UI.
+`retry_after` seconds.
+
+Threads: the queue, the problems told and the listeners belong to the event loop's thread; the
+connection and the batch being written (`_inflight`) belong to whoever holds `_lock`, so the
+worker never touches what `record` appends to.
 
 Time: rows stamped after "now" (a clock that was set ahead, then back) are ignored by sampling
 and pruning, pruning counts back from the newest row that is not in the future (one start with
@@ -14,8 +20,10 @@ the clock months ahead deletes nothing), and an incident never ends before it st
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +89,9 @@ class History:
         self.retry_after = retry_after
         self._last: dict[tuple[str, str], tuple[str, float]] = {}
         self._queue: list[Statement] = []
+        self._lock = threading.Lock()  # every use of the connection, from any thread
+        self._inflight: list[Statement] | None = None  # taken from the queue, not yet written
+        self._flushing = False
         self._retry_at = 0.0
         self._off = False  # a schema not ours, or closed: never written, never opened again
         self._failing = False
@@ -163,27 +174,81 @@ class History:
         self._retry_at = 0.0  # one last try, whatever failed before
         self.commit()
         self._off = True  # closed for good: a late round must not open it again
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        with self._lock:  # a worker still writing finishes first
+            if self.db is not None:
+                self.db.close()
+                self.db = None
 
     # -- writing ------------------------------------------------------------------------------
+    def _ready(self) -> bool:
+        """Whether a write may be tried now: not waiting to retry, and the database open."""
+        return time.monotonic() >= self._retry_at and (self.db is not None or self._open())
+
     def commit(self) -> None:
-        """Write what was recorded in one transaction; on failure keep it for a later round."""
-        if time.monotonic() < self._retry_at or (self.db is None and not self._open()):
+        """Write what was recorded in one transaction, in this thread; on failure keep it."""
+        if not self._ready():
             return
-        db = self.db
-        if not self._queue or db is None:
+        with self._lock:  # waits for a flush in flight, then writes its batch too
+            self._take_back()
+            if not self._queue:
+                return
+            self._inflight, self._queue = self._queue, []
+            error = self._write_inflight()
+            self._take_back()
+        self._written(error)
+
+    async def flush(self) -> None:
+        """Write what was recorded in a worker thread: the event loop never waits for a lock.
+
+        One flush at a time; a round that finds one in flight leaves its rows queued for the
+        next. Call it from the event loop's thread only."""
+        if self._flushing or not self._queue or not self._ready():
             return
+        if not self._lock.acquire(blocking=False):
+            return  # a worker left by a cancelled flush is still writing: next round
+        try:
+            self._take_back()
+            self._inflight, self._queue = self._queue, []
+        finally:
+            self._lock.release()
+        self._flushing = True
+        try:
+            error = await asyncio.to_thread(self._write_in_worker)
+        finally:
+            self._flushing = False
+        with self._lock:  # free again: the worker is done
+            self._take_back()
+        self._written(error)
+
+    def _write_in_worker(self) -> sqlite3.Error | None:
+        with self._lock:
+            return self._write_inflight()
+
+    def _write_inflight(self) -> sqlite3.Error | None:
+        """Write `_inflight` in one transaction (lock held); on failure it stays for take back."""
+        batch, db = self._inflight, self.db
+        if not batch or db is None:
+            return None  # taken back by a commit meanwhile, or closed: nothing of ours to do
         try:
             with db:  # commits, or rolls back what failed half way
-                for sql, params in self._queue:
+                for sql, params in batch:
                     db.execute(sql, params)
         except sqlite3.Error as exc:
-            self._write_failed(exc)
-            return
-        self._queue.clear()
-        if self._failing:
+            return exc
+        self._inflight = None
+        return None
+
+    def _take_back(self) -> None:
+        """An unwritten batch goes back to the front of the queue (lock held, loop thread)."""
+        if self._inflight:
+            self._queue[:0] = self._inflight
+            self._trim()
+        self._inflight = None
+
+    def _written(self, error: sqlite3.Error | None) -> None:
+        if error is not None:
+            self._write_failed(error)
+        elif self._failing:
             self._failing = False
             log.info("history written again")
 
@@ -204,6 +269,9 @@ class History:
         if self._off:
             return
         self._queue.append((sql, params))
+        self._trim()
+
+    def _trim(self) -> None:
         if len(self._queue) > MAX_QUEUED:
             del self._queue[: len(self._queue) - MAX_QUEUED]
             self._log_once("dropped", "history: writes failing for long; oldest rows dropped")
@@ -245,10 +313,13 @@ class History:
         last = self._last.get(key)
         if last is None or last[1] > at:
             # Rows after `at` are from a clock that was ahead: they must not hold back samples.
+            # Not waiting for a flush in flight (the loop must not block): unread, a sample is
+            # written, one row more than needed.
             rows = self._query(
                 "SELECT level, at FROM samples WHERE service=? AND component=? AND at <= ? "
                 "ORDER BY at DESC LIMIT 1",
                 (*key, at),
+                wait=False,
             )
             last = (rows[0][0], rows[0][1]) if rows else ("", 0.0)
         if last[0] == level.value and at - last[1] < HEARTBEAT:
@@ -284,18 +355,21 @@ class History:
         ]
 
     # -- reading ------------------------------------------------------------------------------
-    def _query(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        if self.db is None:
+    def _query(self, sql: str, params: tuple[Any, ...], *, wait: bool = True) -> list[Any]:
+        if self.db is None or not self._lock.acquire(blocking=wait):
             return []
         try:
             return self.db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            self._problem("History cannot be read", f"{self.path}: {exc}.", exc)
-            return []
+            error: sqlite3.Error | None = exc
+        finally:
+            self._lock.release()
+        self._problem("History cannot be read", f"{self.path}: {error}.", error)
+        return []
 
     def _read(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
         """A query that sees what was recorded: queued rows are written first (if they can be)."""
-        if self._queue and self.db is not None:
+        if (self._queue or self._inflight) and self.db is not None:
             self.commit()
         return self._query(sql, params)
 

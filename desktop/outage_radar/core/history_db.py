@@ -76,7 +76,8 @@ def is_full(exc: BaseException) -> bool:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open, check and (if it is a pre-version file) stamp the database; raises what it found."""
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+    # Used from a worker thread too (History.flush), always under History's lock.
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False)
     try:
         _check_schema(db, path)
         if db.execute("PRAGMA quick_check").fetchone() != ("ok",):

@@ -190,7 +190,7 @@ class Monitor:
         before = self._seen()
         results = await asyncio.gather(*(self._poll(p) for p in due))
         changes = [c for batch in results for c in batch]
-        self._after(before, changes, at_once=True)
+        await self._after(before, changes, at_once=True)
         return changes
 
     # -- one page ---------------------------------------------------------------------------
@@ -198,7 +198,7 @@ class Monitor:
         try:
             before = self._seen()
             changes = await self._poll(page)
-            self._after(before, changes, at_once=False)
+            await self._after(before, changes, at_once=False)
         finally:
             page.task = None
             self._wake.set()
@@ -254,17 +254,18 @@ class Monitor:
     def _seen(self) -> Seen:
         return {k: (w.shown, w.since) for k, w in self._watches.items()}
 
-    def _after(self, before: Seen, changes: list[Change], at_once: bool) -> None:
+    async def _after(self, before: Seen, changes: list[Change], at_once: bool) -> None:
         self.rounds += 1
         self._apply_offline()
-        if self.history is not None:
-            try:
-                self.history.commit()
-            except Exception:
-                self._log_once("history", "writing the history failed; polling goes on")
         if self._seen() != before:
             self._announcer.states_changed(at_once=at_once)
         self._announcer.add_changes(changes, at_once=at_once)
+        if self.history is not None:
+            # Last, and in a worker thread: a locked database delays no alert, blocks no loop.
+            try:
+                await self.history.flush()
+            except Exception:
+                self._log_once("history", "writing the history failed; polling goes on")
 
     def _log_once(self, key: str, message: str) -> None:
         if key not in self._failed_once:
