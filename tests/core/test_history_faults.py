@@ -91,7 +91,9 @@ class FullDisk:
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         if self.full and sql.split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            raise sqlite3.OperationalError("database or disk is full")
+            full = sqlite3.OperationalError("database or disk is full")
+            full.sqlite_errorcode = 13  # type: ignore[attr-defined]  # SQLITE_FULL, as SQLite sets it
+            raise full
         return self.real.execute(sql, params)
 
     def __enter__(self) -> sqlite3.Connection:

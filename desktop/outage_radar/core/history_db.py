@@ -67,11 +67,11 @@ def is_corrupt(exc: BaseException) -> bool:
 
 
 def is_busy(exc: BaseException) -> bool:
-    return code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED) or "database is locked" in str(exc)
+    return code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED)
 
 
 def is_full(exc: BaseException) -> bool:
-    return code(exc) == _SQLITE_FULL or "disk is full" in str(exc)
+    return code(exc) == _SQLITE_FULL
 
 
 def connect(path: Path) -> sqlite3.Connection:
