@@ -209,8 +209,17 @@ class History:
         try:
             self._take_back()
             self._inflight, self._queue = self._queue, []
+            # Tried here first, without waiting for any lock: the worker thread (about 0.5 MiB
+            # resident for good) starts only once another program holds the database.
+            error = self._write_inflight(wait=False)
+            locked = error is not None and history_db.is_busy(error)
+            if not locked:
+                self._take_back()
         finally:
             self._lock.release()
+        if not locked:
+            self._written(error)
+            return
         self._flushing = True
         try:
             error = await asyncio.to_thread(self._write_in_worker)
@@ -224,12 +233,16 @@ class History:
         with self._lock:
             return self._write_inflight()
 
-    def _write_inflight(self) -> sqlite3.Error | None:
-        """Write `_inflight` in one transaction (lock held); on failure it stays for take back."""
+    def _write_inflight(self, wait: bool = True) -> sqlite3.Error | None:
+        """Write `_inflight` in one transaction (lock held); on failure it stays for take back.
+
+        `wait=False`: a lock held by another program fails at once instead of after
+        BUSY_TIMEOUT."""
         batch, db = self._inflight, self.db
         if not batch or db is None:
             return None  # taken back by a commit meanwhile, or closed: nothing of ours to do
         try:
+            db.execute(f"PRAGMA busy_timeout = {0 if not wait else history_db.BUSY_MS}")
             with db:  # commits, or rolls back what failed half way
                 for sql, params in batch:
                     db.execute(sql, params)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT = 0.2  # seconds a statement waits for another process's lock: never a frozen UI
+BUSY_MS = int(BUSY_TIMEOUT * 1000)
 
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 6, 11, 13, 26
 
