@@ -329,10 +329,19 @@ def _settings() -> tuple[Settings, tuple[Path, str] | None, str]:
     return loaded.settings, (loaded.moved_aside, loaded.problem), loaded.unsaved
 
 
-def run_tray(catalog_file: Path | None, interval: float | None, debug: bool = False) -> int:
-    """Start the tray app; returns the process exit code (0 also on SIGINT, SIGHUP, SIGTERM)."""
-    signals = QuitSignals()
-    signals.install()  # first: a signal from here on quits cleanly, even inside Qt's imports
+def run_tray(
+    catalog_file: Path | None,
+    interval: float | None,
+    debug: bool = False,
+    signals: QuitSignals | None = None,
+) -> int:
+    """Start the tray app; returns the process exit code (0 also on SIGINT, SIGHUP, SIGTERM).
+
+    `signals`: already installed by the caller before it imported this module (a signal in the
+    middle of that import would otherwise end it with a traceback)."""
+    if signals is None:
+        signals = QuitSignals()
+        signals.install()  # first: a signal from here on quits cleanly, even inside Qt's imports
     try:
         return _run_tray(signals, catalog_file, interval, debug)
     finally:

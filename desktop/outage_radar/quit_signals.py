@@ -7,9 +7,10 @@ so run_tray asks `stopping()` between the steps of its start and quits there. On
 runs, asyncio's signal handling (a wakeup fd the Qt loop watches) calls the quit at once, and
 during the shutdown the signals are noted again, so a second one cannot cut the cleanup short.
 
-A quit asked by a signal exits with 0, like the Quit menu. Only a signal sent before run_tray
-begins (the interpreter starting and the command line being read, the first tenth of a second)
-takes its default effect (exit status -SIG): nothing exists yet that would need cleaning up.
+A quit asked by a signal exits with 0, like the Quit menu. The command line installs this before
+it imports the app; only a signal sent before that (the interpreter starting and the command line
+being read, the first tens of milliseconds) takes its default effect (exit status -SIG): nothing
+exists yet that would need cleaning up.
 """
 
 from __future__ import annotations

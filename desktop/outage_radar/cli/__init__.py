@@ -212,10 +212,14 @@ def _run(argv: Sequence[str] | None) -> int:
     debug = bool(getattr(args, "debug", False) or args.top_debug)
     catalog = getattr(args, "catalog", None) or args.top_catalog
     if args.command is None:
+        from ..quit_signals import QuitSignals
+
+        signals = QuitSignals()
+        signals.install()  # before the app's imports: a signal there is noted, not raised
         from ..app import run_tray
 
         # The tray sets up logging itself, after its first icon is on screen.
-        return run_tray(catalog, args.top_interval, debug=debug)
+        return run_tray(catalog, args.top_interval, debug=debug, signals=signals)
     from .. import logs
 
     logs.setup(debug=debug, console=True)
