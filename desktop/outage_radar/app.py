@@ -330,18 +330,12 @@ def _settings() -> tuple[Settings, tuple[Path, str] | None, str]:
 
 
 def run_tray(
-    catalog_file: Path | None,
-    interval: float | None,
-    debug: bool = False,
-    signals: QuitSignals | None = None,
+    catalog_file: Path | None, interval: float | None, debug: bool, signals: QuitSignals
 ) -> int:
     """Start the tray app; returns the process exit code (0 also on SIGINT, SIGHUP, SIGTERM).
 
-    `signals`: already installed by the caller before it imported this module (a signal in the
-    middle of that import would otherwise end it with a traceback)."""
-    if signals is None:
-        signals = QuitSignals()
-        signals.install()  # first: a signal from here on quits cleanly, even inside Qt's imports
+    `signals` are installed by the command line before it imports this module: a signal in the
+    middle of that import, or of Qt's, is noted and the start stops cleanly."""
     try:
         return _run_tray(signals, catalog_file, interval, debug)
     finally:
