@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from outage_radar import notices
+from outage_radar.core import history_db
 from outage_radar.core.history import History
 from outage_radar.core.model import ChangeKind, Component, Incident, Level, Snapshot
 from tests import payloads
@@ -221,7 +222,7 @@ def test_a_file_from_before_versions_is_stamped_with_every_row(
     h = History(path)
     opened.append(h)
     assert h.available
-    assert count(path, "PRAGMA user_version") == 1
+    assert count(path, "PRAGMA user_version") == history_db.SCHEMA_VERSION
     assert count(path) == 50 and h.last_check("svc") is not None
 
 

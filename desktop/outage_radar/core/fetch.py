@@ -42,6 +42,9 @@ PROXY_VARIABLES = ("all_proxy", "http_proxy", "https_proxy")  # read in either c
 log = logging.getLogger(__name__)
 
 
+Validators = tuple[str | None, str | None]  # (ETag, Last-Modified)
+
+
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     url: str
@@ -51,6 +54,8 @@ class FetchResult:
     failure: Failure | None = None
     retry_after: float | None = None
     wire_bytes: int = 0
+    etag: str | None = None  # the validators of a fresh body, for a conditional GET later
+    modified: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -136,19 +141,22 @@ class Fetcher:
     def forget(self, url: str) -> None:
         self._cache.pop(url, None)
 
-    async def get(self, url: str) -> FetchResult:
-        """Fetch one URL within the overall deadline; never raises for network trouble."""
+    async def get(self, url: str, validators: Validators | None = None) -> FetchResult:
+        """Fetch one URL within the overall deadline; never raises for network trouble.
+
+        `validators` (ETag, Last-Modified) saved from an earlier run make the GET conditional
+        when this client has no copy of its own: a 304 then comes back without a body."""
         async with self._gate:
             try:
                 async with asyncio.timeout(self.deadline):
-                    return await self._follow(url)
+                    return await self._follow(url, validators)
             except TimeoutError:
                 return FetchResult(url, failure=TIMED_OUT)
 
-    async def _follow(self, url: str) -> FetchResult:
+    async def _follow(self, url: str, validators: Validators | None) -> FetchResult:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            result, location = await self._once(url, current)
+            result, location = await self._once(url, current, validators)
             if location is None:
                 return result
             target = urljoin(current, location)
@@ -160,14 +168,16 @@ class Fetcher:
             current = target
         return FetchResult(url, failure=Failure(Kind.REDIRECT))
 
-    async def _once(self, key: str, url: str) -> tuple[FetchResult, str | None]:
+    async def _once(
+        self, key: str, url: str, validators: Validators | None = None
+    ) -> tuple[FetchResult, str | None]:
         headers: dict[str, str] = {}
         cached = self._cache.get(key)
-        if cached is not None:
-            if cached.etag:
-                headers["If-None-Match"] = cached.etag
-            if cached.modified:
-                headers["If-Modified-Since"] = cached.modified
+        etag, modified = (cached.etag, cached.modified) if cached else (validators or (None, None))
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
         # Every URL we fetch, a redirect's target included, passes the one URL rule first: a
         # host httpx cannot encode would raise InvalidURL, which is no HTTPError.
         if problem := url_problem(url, http=True):
@@ -189,9 +199,10 @@ class Fetcher:
                 if not location:
                     return FetchResult(key, status=status, failure=_http_failure(status)), None
                 return FetchResult(key, status=status), location
-            if status == 304 and cached is not None:
+            if status == 304 and (cached is not None or validators):
                 self.not_modified += 1
-                return FetchResult(key, cached.body, status, not_modified=True), None
+                body = cached.body if cached is not None else None
+                return FetchResult(key, body, status, not_modified=True), None
             if status >= 400:
                 wait = retry_after(response.headers.get("retry-after"))
                 failure = _http_failure(status, wait)
@@ -206,13 +217,13 @@ class Fetcher:
             except (zlib.error, ValueError):
                 return FetchResult(key, status=status, failure=BAD_COMPRESSION), None
         self.wire_bytes += len(raw)
-        etag = response.headers.get("etag")
-        modified = response.headers.get("last-modified")
+        etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
         if etag or modified:
             self._cache[key] = _Cached(etag, modified, body)
         else:
             self._cache.pop(key, None)
-        return FetchResult(key, body, status, wire_bytes=len(raw)), None
+        result = FetchResult(key, body, status, wire_bytes=len(raw), etag=etag, modified=modified)
+        return result, None
 
     async def _read_raw(self, response: httpx.Response) -> bytes:
         declared = response.headers.get("content-length", "")

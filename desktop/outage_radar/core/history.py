@@ -25,25 +25,31 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .. import paths
-from . import history_db
+from . import history_db, history_past
+from .history_view import Summary
 from .model import Level, Snapshot
+from .past import Record
 
 log = logging.getLogger(__name__)
 
-KEEP_DAYS = 90
-HEARTBEAT = 600.0  # a sample at least this often, so a gap means "no data", not "all fine"
-HOLD = 900.0  # how long one sample vouches for the state after it
+KEEP_DAYS = 365  # a year of your own polls and of the provider's record, then pruned
+SHOW_DAYS = 90  # what the History window and `history` show by default
+# One sample row stands for a run of polls at one level: its `until` is moved on at most every
+# EXTEND seconds, and a row vouches for HOLD after its last poll, so a gap means "no data".
+EXTEND = 300.0
+HOLD = 900.0
 RETRY_AFTER = 10.0  # seconds before a failed write or open is tried again
 MAX_QUEUED = 50_000  # statements kept while writes fail (~10 MB); the oldest go first
 
 Statement = tuple[str, tuple[Any, ...]]
+Fetched = tuple[float, bool, str | None, str | None]  # at, ok, ETag, Last-Modified
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,8 @@ class History:
         self.moved_aside: Path | None = None
         self.db: sqlite3.Connection | None = None
         self.retry_after = retry_after
-        self._last: dict[tuple[str, str], tuple[str, float]] = {}
+        self._last: dict[tuple[str, str], tuple[str, float, float]] = {}
+        self._seen: set[tuple[str, str]] = set()
         self._queue: list[Statement] = []
         self._lock = threading.Lock()  # every use of the connection, from any thread
         self._inflight: list[Statement] | None = None  # taken from the queue, not yet written
@@ -298,6 +305,9 @@ class History:
         seen = []
         for inc in snapshot.incidents:
             seen.append(inc.id)
+            if (service, inc.id) not in self._seen:  # when the page first showed it to you
+                self._seen.add((service, inc.id))
+                self._write("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (service, inc.id, at))
             started = (inc.started or when).timestamp()
             self._write(
                 "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?, ?, NULL) "
@@ -329,20 +339,53 @@ class History:
             # Not waiting for a flush in flight (the loop must not block): unread, a sample is
             # written, one row more than needed.
             rows = self._query(
-                "SELECT level, at FROM samples WHERE service=? AND component=? AND at <= ? "
-                "ORDER BY at DESC LIMIT 1",
+                "SELECT level, at, COALESCE(until, at) FROM samples WHERE service=? "
+                "AND component=? AND at <= ? ORDER BY at DESC LIMIT 1",
                 (*key, at),
                 wait=False,
             )
-            last = (rows[0][0], rows[0][1]) if rows else ("", 0.0)
-        if last[0] == level.value and at - last[1] < HEARTBEAT:
+            last = (rows[0][0], rows[0][1], rows[0][2]) if rows else ("", 0.0, 0.0)
+        raw, start, until = last
+        if raw == level.value and 0 <= at - until < HOLD:
+            if at - until >= EXTEND:  # the same run goes on: its row says so, no new row
+                self._write(
+                    "UPDATE samples SET until=? WHERE service=? AND component=? AND at=?",
+                    (at, *key, start),
+                )
+                self._last[key] = (raw, start, at)
             return
-        self._write("INSERT INTO samples VALUES (?, ?, ?, ?)", (*key, at, level.value))
-        self._last[key] = (level.value, at)
+        self._write(
+            "INSERT INTO samples (service, component, at, level, until) VALUES (?, ?, ?, ?, ?)",
+            (*key, at, level.value, at),
+        )
+        self._last[key] = (level.value, at, at)
 
     def record_lead(self, service: str, when: datetime, minutes: float, detail: str) -> None:
         self._write(
             "INSERT INTO leads VALUES (?, ?, ?, ?)", (service, when.timestamp(), minutes, detail)
+        )
+
+    def record_notice(self, services: Sequence[str], when: datetime) -> None:
+        """You were notified about these services (for each incident's timeline)."""
+        for service in services:
+            self._write("INSERT INTO notices VALUES (?, ?)", (service, when.timestamp()))
+
+    def store_past(self, service: str, record: Record, fetched: datetime) -> None:
+        """Keep the provider's record of a service (narrowed to its parts), replacing the last."""
+        for sql, params in history_past.store(service, record, fetched):
+            self._write(sql, params)
+
+    def fetched(self) -> dict[str, Fetched]:
+        """When each record was last fetched, whether that worked, and its validators."""
+        rows = self._read("SELECT url, at, ok, etag, modified FROM fetched", ())
+        return {url: (at, bool(ok), etag, modified) for url, at, ok, etag, modified in rows}
+
+    def mark_fetched(
+        self, url: str, when: datetime, ok: bool, etag: str | None, modified: str | None
+    ) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)",
+            (url, when.timestamp(), int(ok), etag, modified),
         )
 
     def prune(self, now: datetime | None = None) -> None:
@@ -362,9 +405,14 @@ class History:
         # From the newest row, not from now: one start with a clock months ahead deletes nothing.
         cutoff = min(now, newest[0][0]) - KEEP_DAYS * 86400.0
         return [
-            ("DELETE FROM samples WHERE at < ?", (cutoff,)),
+            ("DELETE FROM samples WHERE COALESCE(until, at) < ?", (cutoff,)),
             ("DELETE FROM incidents WHERE updated < ?", (cutoff,)),
             ("DELETE FROM leads WHERE at < ?", (cutoff,)),
+            ("DELETE FROM past_incidents WHERE COALESCE(ended, started) < ?", (cutoff,)),
+            ("DELETE FROM past_spans WHERE end < ?", (cutoff,)),
+            ("DELETE FROM past_cover WHERE end < ?", (cutoff,)),
+            ("DELETE FROM seen WHERE at < ?", (cutoff,)),
+            ("DELETE FROM notices WHERE at < ?", (cutoff,)),
         ]
 
     # -- reading ------------------------------------------------------------------------------
@@ -431,52 +479,20 @@ class History:
         )
         return [(_local(at), minutes, detail) for at, minutes, detail in rows]
 
+    def summary(self, service: str, days: int = SHOW_DAYS, now: datetime | None = None) -> Summary:
+        """Days, uptime, incidents and timelines: your polls first, the provider's record after."""
+        when = (now or self.clock()).astimezone()
+        return history_past.summarize(self._read, service, days, when, HOLD)
+
     def uptime(
-        self, service: str, days: int = KEEP_DAYS, now: datetime | None = None
+        self, service: str, days: int = SHOW_DAYS, now: datetime | None = None
     ) -> list[DayUptime]:
-        """Per local day, the share of observed time that was operational (or maintenance)."""
-        now = (now or datetime.now()).astimezone()
-        first = now.date() - timedelta(days=days - 1)
-        start = datetime.combine(first, datetime.min.time()).astimezone().timestamp()
-        rows = self._read(
-            "SELECT at, level FROM samples WHERE service=? AND component='' AND at >= ? "
-            "ORDER BY at",
-            (service, start - HOLD),
-        )
-        good: dict[date, float] = {}
-        seen: dict[date, float] = {}
-        worst: dict[date, Level] = {}
-        end_all = now.timestamp()
-        for i, (at, raw) in enumerate(rows):
-            level = Level.parse(raw)
-            until = min(rows[i + 1][0] if i + 1 < len(rows) else end_all, at + HOLD, end_all)
-            if level is Level.UNKNOWN:
-                continue
-            for day, span in _split_by_day(max(at, start), until):
-                seen[day] = seen.get(day, 0.0) + span
-                if not level.is_problem:
-                    good[day] = good.get(day, 0.0) + span
-                if level.rank > worst.get(day, Level.UNKNOWN).rank:
-                    worst[day] = level
-        out = []
-        for n in range(days):
-            day = first + timedelta(days=n)
-            total = seen.get(day, 0.0)
-            ratio = good.get(day, 0.0) / total if total > 0 else None
-            out.append(DayUptime(day, ratio, worst.get(day, Level.UNKNOWN)))
-        return out
+        """Per local day, the share of known time that was operational (or maintenance)."""
+        return [
+            DayUptime(d.day, d.ratio, d.level or Level.UNKNOWN)
+            for d in self.summary(service, days, now or datetime.now()).days
+        ]
 
 
 def _local(ts: float) -> datetime:
     return datetime.fromtimestamp(ts).astimezone()
-
-
-def _split_by_day(start: float, end: float) -> list[tuple[date, float]]:
-    spans = []
-    while start < end:
-        moment = datetime.fromtimestamp(start).astimezone()
-        next_day = datetime.combine(moment.date() + timedelta(days=1), datetime.min.time())
-        boundary = min(next_day.astimezone().timestamp(), end)
-        spans.append((moment.date(), boundary - start))
-        start = boundary
-    return spans

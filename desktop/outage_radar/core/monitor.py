@@ -26,10 +26,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from .announce import GROUP_WINDOW, Announcer, ChangeListener, UpdateListener
+from .backfill import Backfill
 from .catalog import Service
 from .check import PageKey, page_key
 from .failures import INTERNAL, LINK_ONLY, OFFLINE
-from .fetch import Fetcher
+from .fetch import Fetcher, FetchResult
 from .model import Change, Level, Snapshot
 from .monitor_page import Page, backoff, pages_for
 from .settings import interval_in_range
@@ -78,6 +79,8 @@ class Monitor:
     ) -> None:
         self.fetcher = fetcher or Fetcher()
         self.history = history
+        # The provider's record of each page, read when first polled and then once a day.
+        self.backfill = Backfill(history, self.fetcher) if history is not None else None
         self.interval = interval_in_range(interval, 60.0)
         self.clock: Clock = clock or SystemClock()
         self.rng = rng or random.Random()
@@ -160,6 +163,8 @@ class Monitor:
             except Exception:
                 log.exception("the monitor ended with an error")
         self._announcer.cancel()
+        if self.backfill is not None:
+            await self.backfill.stop()
         try:
             await self.fetcher.aclose()
         except Exception:
@@ -228,6 +233,11 @@ class Monitor:
                 self.history.record(watch.service.id, watch.shown, now)
             except Exception:
                 self._log_once("history", "writing the history failed; polling goes on")
+
+    def read_page(self, watches: Sequence[Watch], results: Sequence[FetchResult]) -> None:
+        """A page was read: its record is due when never read, or read over a day ago."""
+        if self.backfill is not None:
+            self.backfill.spawn([w.service for w in watches], results)
 
     def schedule(self, page: Page, mono: float, *, failed: bool = False) -> None:
         """When `page` is next due: sooner while something is unconfirmed or wrong."""

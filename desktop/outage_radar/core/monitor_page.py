@@ -76,6 +76,7 @@ class Page:
             changes += watch.confirm(snap, now, monitor.saved_level)
             monitor.record(watch, now)
         self.network_failure = False
+        monitor.read_page(self.watches, results)
         if unreadable == len(self.watches):
             self.failures += 1
             monitor.schedule(self, mono, failed=True)

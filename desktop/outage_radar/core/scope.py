@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .failures import bad_payload
 from .model import Component, Level, Snapshot, worst
 
 _SEPARATORS = re.compile(r"[\W_]+")
+Refs = tuple[str, ...]
 
 
 class Found(enum.Enum):
@@ -61,6 +62,25 @@ def _note(host: str, gone: Sequence[str], whole: bool) -> str:
     return f"{page} no longer lists {listed}" + (": showing the whole page" if whole else "")
 
 
+def touching(kept: Sequence[Component], names: Sequence[str]) -> Callable[[Refs, str], bool]:
+    """Whether an incident (its component refs, its title) touches the `kept` parts of `names`.
+
+    By its refs (ids or names) when it lists any; listing none, by its title naming one of the
+    names as whole words. The names count too: feeds and Google list parts that are not
+    components."""
+    ids = {c.id for c in kept}
+    keys = [k for n in names if (k := loose(n))]
+    refs = {k for c in kept if (k := loose(c.name))} | set(keys)
+
+    def touches(components: Refs, title: str) -> bool:
+        if components:
+            return any(r in ids or loose(r) in refs for r in components)
+        padded = f" {loose(title)} "  # whole words: `API` must not match "rapid"
+        return any(f" {k} " in padded for k in keys)
+
+    return touches
+
+
 def scope(snapshot: Snapshot, names: Sequence[str], *, host: str = "") -> Snapshot:
     """Keep the components named (by component or group name) and the incidents touching them.
 
@@ -76,16 +96,7 @@ def scope(snapshot: Snapshot, names: Sequence[str], *, host: str = "") -> Snapsh
     gone = missing(snapshot, wanted)
     if snapshot.components and not kept:
         return replace(snapshot, note=_note(host, gone, whole=True))
-    # The wanted names count too: feeds and Google list affected parts that aren't components.
-    keys = [k for n in wanted if (k := loose(n))]
-    refs = {k for c in kept if (k := loose(c.name))} | set(keys)
-
-    def touches(components: tuple[str, ...], title: str) -> bool:
-        if components:
-            return any(r in ids or loose(r) in refs for r in components)
-        padded = f" {loose(title)} "  # whole words: `API` must not match "rapid"
-        return any(f" {k} " in padded for k in keys)
-
+    touches = touching(kept, wanted)
     incidents = tuple(i for i in snapshot.incidents if touches(i.components, i.title))
     maintenances = tuple(m for m in snapshot.maintenances if touches(m.components, m.title))
     levels = [c.level for c in kept] + [i.level for i in incidents]

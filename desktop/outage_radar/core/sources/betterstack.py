@@ -42,10 +42,8 @@ def parse(primary: bytes) -> Snapshot:
     attrs = page.get("attributes")
     if not isinstance(attrs, dict) or word(page.get("type")) not in ("status_page", ""):
         raise ParseError("unexpected JSON shape")
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for item in objs(obj(data).get("included"))[: MAX_COMPONENTS * 4]:
-        by_type.setdefault(word(item.get("type")), []).append(item)
-    components = _components(by_type)
+    by_type = _by_type(data)
+    components = components_of(by_type)
     incidents, maintenances = _reports(by_type, {c.id: c.name for c in components})
     level = STATE_LEVELS.get(word(attrs.get("aggregate_state")), Level.UNKNOWN)
     if level is Level.UNKNOWN:  # no page verdict: fall back to what the resources say
@@ -54,7 +52,22 @@ def parse(primary: bytes) -> Snapshot:
     return page_snapshot(level, components, incidents, maintenances, name)
 
 
-def _components(by_type: dict[str, list[dict[str, Any]]]) -> list[Component]:
+def by_type(body: bytes) -> dict[str, list[dict[str, Any]]]:
+    """The `included` items of an index.json by type; ParseError when it is not one."""
+    data = load_json(body)
+    if not isinstance(obj(obj(data).get("data")).get("attributes"), dict):
+        raise ParseError("unexpected JSON shape")
+    return _by_type(data)
+
+
+def _by_type(data: Any) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for item in objs(obj(data).get("included"))[: MAX_COMPONENTS * 4]:
+        found.setdefault(word(item.get("type")), []).append(item)
+    return found
+
+
+def components_of(by_type: dict[str, list[dict[str, Any]]]) -> list[Component]:
     sections = {
         ident(s.get("id")): title(obj(s.get("attributes")).get("name"), 200)
         for s in by_type.get("status_page_section", [])
@@ -75,9 +88,7 @@ def _reports(
     by_type: dict[str, list[dict[str, Any]]], names: dict[str, str]
 ) -> tuple[list[Incident], list[Maintenance]]:
     """The open status reports: incidents, and maintenances (by report type or state)."""
-    updates = {
-        ident(u.get("id")): obj(u.get("attributes")) for u in by_type.get("status_update", [])
-    }
+    updates = updates_of(by_type)
     incidents: list[Incident] = []
     maintenances: list[Maintenance] = []
     for rep in by_type.get("status_report", [])[: MAX_INCIDENTS * 4]:
@@ -94,7 +105,18 @@ def _reports(
     return incidents, maintenances
 
 
-def _refs(attrs: dict[str, Any], names: dict[str, str]) -> tuple[str, ...]:
+def updates_of(by_type: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Status updates' attributes by id."""
+    return {ident(u.get("id")): obj(u.get("attributes")) for u in by_type.get("status_update", [])}
+
+
+def own_updates(rep: dict[str, Any], updates: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The updates a status report links to (the index lists them all apart)."""
+    rels = objs(obj(obj(rep.get("relationships")).get("status_updates")).get("data"))
+    return [updates[i] for r in rels[:200] if (i := ident(r.get("id"))) in updates]
+
+
+def report_refs(attrs: dict[str, Any], names: dict[str, str]) -> tuple[str, ...]:
     ids = [ident(r.get("status_page_resource_id")) for r in objs(attrs.get("affected_resources"))]
     return refs(ids, (names.get(i, "") for i in ids))
 
@@ -110,7 +132,7 @@ def _maintenance(rep: dict[str, Any], state: str, names: dict[str, str]) -> Main
         starts=parse_time(a.get("starts_at")),
         ends=parse_time(a.get("ends_at")),
         active=state == "maintenance",
-        components=_refs(a, names),
+        components=report_refs(a, names),
     )
 
 
@@ -118,8 +140,7 @@ def _incident(
     rep: dict[str, Any], state: str, names: dict[str, str], updates: dict[str, dict[str, Any]]
 ) -> Incident:
     a = obj(rep.get("attributes"))
-    rels = objs(obj(obj(rep.get("relationships")).get("status_updates")).get("data"))
-    own = [updates[i] for r in rels[:200] if (i := ident(r.get("id"))) in updates]
+    own = own_updates(rep, updates)
     latest = newest(own, stamped("published_at"))
     name = title(a.get("title")) or "Untitled report"
     return Incident(
@@ -133,5 +154,5 @@ def _incident(
         started=parse_time(a.get("starts_at")),
         updated=parse_time(latest.get("published_at")),
         latest_update=body(latest.get("message"), html=True),
-        components=_refs(a, names),
+        components=report_refs(a, names),
     )

@@ -50,7 +50,7 @@ def parse(primary: bytes, *, product: str | None = None, page_url: str = "") -> 
             for p in products[:500]
         ):
             continue
-        incidents.append(_incident(raw, products, page_url))
+        incidents.append(incident(raw, products, page_url))
         if len(incidents) >= MAX_INCIDENTS:
             break
     # No open incident means operational: the dashboard lists every incident it has.
@@ -58,7 +58,7 @@ def parse(primary: bytes, *, product: str | None = None, page_url: str = "") -> 
     return Snapshot(level=level, incidents=tuple(incidents))
 
 
-def _incident(raw: dict[str, Any], products: list[dict[str, Any]], page_url: str) -> Incident:
+def incident(raw: dict[str, Any], products: list[dict[str, Any]], page_url: str) -> Incident:
     update = obj(raw.get("most_recent_update"))
     current = word(update.get("status"))
     overall = word(raw.get("status_impact"))
