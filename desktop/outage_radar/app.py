@@ -196,6 +196,20 @@ def _running(launch: Launch) -> Running:
     return Running(monitor, probes, notifier, history, credentials)
 
 
+class NotedNotifier:
+    """The notifier, writing down when you were told about each service (incident timelines)."""
+
+    def __init__(self, notifier: Notifier, history: History) -> None:
+        self.notifier, self.history = notifier, history
+
+    async def show(self, alert: Alert) -> None:
+        if alert.services and not alert.recovery:
+            from datetime import datetime
+
+            self.history.record_notice(alert.services, datetime.now().astimezone())
+        await self.notifier.show(alert)
+
+
 def _controller(launch: Launch, run: Running) -> Controller:
     """The presenter and the controller, handed every part they use."""
     from .core.early_warning import Lead
@@ -224,7 +238,7 @@ def _controller(launch: Launch, run: Running) -> Controller:
 
     parts = Parts(
         monitor=run.monitor,
-        notifier=run.notifier,
+        notifier=NotedNotifier(run.notifier, history),
         services=launch.watched,
         all_services=lambda: list(lookup),
         probes=run.probes,
