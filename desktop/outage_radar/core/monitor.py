@@ -79,10 +79,12 @@ class Monitor:
     ) -> None:
         self.fetcher = fetcher or Fetcher()
         self.history = history
-        # The provider's record of each page, read when first polled and then once a day.
-        self.backfill = Backfill(history, self.fetcher) if history is not None else None
         self.interval = interval_in_range(interval, 60.0)
         self.clock: Clock = clock or SystemClock()
+        # The provider's record of each page, read when first polled and then once a day.
+        self.backfill = (
+            Backfill(history, self.fetcher, self.clock.now) if history is not None else None
+        )
         self.rng = rng or random.Random()
         self._watches: dict[str, Watch] = {}
         self._pages: dict[PageKey, Page] = {}
