@@ -136,3 +136,19 @@ def test_history_survives_kill_9_during_writes(tmp_path: Path, opened: list[Hist
     opened.append(h)
     assert h.moved_aside is None
     assert h.db.execute("SELECT COUNT(*) FROM samples").fetchone()[0] > 0
+
+
+def test_a_run_of_more_than_a_year_prunes_as_it_goes(tmp_path: Path, opened: list[History]) -> None:
+    start = datetime(2025, 1, 1, 12).astimezone()
+    h = History(tmp_path / "h.db", clock=lambda: start)
+    opened.append(h)
+    for day in range(400):  # never reopened: a tray app left running
+        h.record(
+            "svc", snap(Level.OPERATIONAL, "old" if day == 0 else None), start + timedelta(day)
+        )
+        h.commit()
+    assert h.db is not None
+    oldest = h.db.execute("SELECT MIN(at) FROM samples").fetchone()[0]
+    newest = start + timedelta(days=399)
+    assert (newest - datetime.fromtimestamp(oldest).astimezone()).days <= 366
+    assert h.incidents("svc") == []  # the first day's incident went with its day

@@ -313,13 +313,6 @@ def test_betterstack_narrow_keeps_the_watched_resources_days_and_reports() -> No
     assert len(mine.days) == 90
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="past._betterstack records no Part per resource, so narrow keeps a report's worst "
-    "state over every resource: a report that left the Hub down but the Inference API only "
-    "degraded paints the Inference API's history red (narrow's docstring promises the parts' "
-    "own worst state, as it does for Statuspage)",
-)
 def test_betterstack_report_takes_the_watched_resources_own_level() -> None:
     facts, mine = inference_api()
     assert any(f.in_scope and f.scoped.rank < f.level.rank for f in facts)
@@ -327,11 +320,6 @@ def test_betterstack_report_takes_the_watched_resources_own_level() -> None:
     assert got == {f.id: f.scoped for f in facts if f.in_scope}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="past._google ignores page_url: Google's `uri` is relative (incidents/<id>), so every "
-    "backfilled Google incident has no link, where the live parser joins it to the page",
-)
 def test_google_record_links_each_incident_on_the_dashboard() -> None:
     body = sample("gcp_incidents_json_checkmk_edited.json")
     page = "https://status.cloud.google.com/"
@@ -550,12 +538,6 @@ def test_huge_lists_are_capped_and_read_quickly() -> None:
     assert time.monotonic() - start < 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="past.read lets json's RecursionError out on a deeply nested body, where its "
-    "contract (and every live parser, through `safe`) says ParseError; backfill catches only "
-    "ParseError",
-)
 @pytest.mark.parametrize("platform", ["statuspage", "google", "betterstack"])
 def test_a_deeply_nested_body_is_a_parse_error(platform: str) -> None:
     with pytest.raises(ParseError):

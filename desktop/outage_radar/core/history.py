@@ -45,6 +45,7 @@ SHOW_DAYS = 90  # what the History window and `history` show by default
 # EXTEND seconds, and a row vouches for HOLD after its last poll, so a gap means "no data".
 EXTEND = 300.0
 HOLD = 900.0
+PRUNE_EVERY = 86400.0
 RETRY_AFTER = 10.0  # seconds before a failed write or open is tried again
 MAX_QUEUED = 50_000  # statements kept while writes fail (~10 MB); the oldest go first
 
@@ -95,6 +96,7 @@ class History:
         self.retry_after = retry_after
         self._last: dict[tuple[str, str], tuple[str, float, float]] = {}
         self._seen: set[tuple[str, str]] = set()
+        self._pruned_at = 0.0
         self._queue: list[Statement] = []
         self._lock = threading.Lock()  # every use of the connection, from any thread
         self._inflight: list[Statement] | None = None  # taken from the queue, not yet written
@@ -162,7 +164,8 @@ class History:
             return False
         if self._failing:
             log.info("history opened at last: %s", self.path)
-        self._queue[:0] = self._prunes(self.clock().timestamp())
+        self._pruned_at = self.clock().timestamp()
+        self._queue[:0] = self._prunes(self._pruned_at)
         return True
 
     def _connect(self) -> sqlite3.Connection:
@@ -298,6 +301,9 @@ class History:
 
     def record(self, service: str, snapshot: Snapshot, when: datetime) -> None:
         at = when.timestamp()
+        if at - self._pruned_at >= PRUNE_EVERY:  # a tray app runs for months: prune as it goes
+            self._pruned_at = at
+            self._queue[:0] = self._prunes(at, wait=False)
         self._write("INSERT OR REPLACE INTO checks VALUES (?, ?)", (service, at))
         self._sample(service, "", snapshot.level, at)
         for comp in snapshot.components:
@@ -392,14 +398,14 @@ class History:
         self._queue[:0] = self._prunes((now or self.clock()).timestamp())
         self.commit()
 
-    def _prunes(self, now: float) -> list[Statement]:
+    def _prunes(self, now: float, wait: bool = True) -> list[Statement]:
         """Deletes of what is older than KEEP_DAYS before the newest row that is not ahead."""
-        ahead = self._query("SELECT COUNT(*) FROM samples WHERE at > ?", (now,))
+        ahead = self._query("SELECT COUNT(*) FROM samples WHERE at > ?", (now,), wait=wait)
         if ahead and ahead[0][0]:
             self._log_once(
                 "ahead", "history: %d rows are dated in the future; ignored", ahead[0][0]
             )
-        newest = self._query("SELECT MAX(at) FROM samples WHERE at <= ?", (now,))
+        newest = self._query("SELECT MAX(at) FROM samples WHERE at <= ?", (now,), wait=wait)
         if not newest or newest[0][0] is None:
             return []  # nothing to count back from (or unreadable): delete nothing
         # From the newest row, not from now: one start with a clock months ahead deletes nothing.

@@ -88,11 +88,14 @@ def history_url(service: Service) -> str | None:
 
 def read(platform: str, body: bytes, *, product: str | None = None, page_url: str = "") -> Record:
     """The record in a body; ParseError when it is not one."""
-    if platform == "google":
-        return _google(body, product)
-    if platform == "betterstack":
-        return _betterstack(body)
-    return _incidents_json(body, page_url)
+    try:
+        if platform == "google":
+            return _google(body, product, page_url)
+        if platform == "betterstack":
+            return _betterstack(body)
+        return _incidents_json(body, page_url)
+    except RecursionError:  # a hostile, deeply nested body
+        raise ParseError("nested too deeply") from None
 
 
 def narrow(record: Record, service: Service, components: Sequence[Component]) -> Record:
@@ -106,7 +109,9 @@ def narrow(record: Record, service: Service, components: Sequence[Component]) ->
         return record
     known = {c.id: c for c in (*record.components, *components)}.values()
     kept = tuple({c.id: c for n in names for c in find(tuple(known), n)[1]}.values())
-    touches = touching(kept, names)
+    # An incident listing no parts (incident.io's copy) counts when its title names the
+    # service's parts too: "Voice mode unavailable" is ChatGPT's.
+    touches = touching(kept, [*names, *(c.name for c in kept)])
     incidents = []
     for past in record.incidents:
         inc = past.incident
@@ -182,7 +187,7 @@ def _not_before(ended: datetime | None, started: datetime) -> datetime | None:
 
 
 # -- Google --------------------------------------------------------------------------------------
-def _google(body: bytes, product: str | None) -> Record:
+def _google(body: bytes, product: str | None, page_url: str) -> Record:
     data = load_json(body)
     if not isinstance(data, list):
         raise ParseError("unexpected JSON shape")
@@ -202,7 +207,7 @@ def _google(body: bytes, product: str | None) -> Record:
             continue
         impact = word(raw.get("status_impact"))
         incident = replace(
-            google.incident(raw, products, ""),
+            google.incident(raw, products, page_url),
             level=google.IMPACT_LEVELS.get(impact, Level.DEGRADED),
             started=started,
         )
@@ -227,11 +232,14 @@ def _betterstack(body: bytes) -> Record:
         if started is None:
             continue
         own = betterstack.own_updates(rep, updates)
-        levels = [
-            betterstack.STATE_LEVELS.get(word(r.get("status")), Level.UNKNOWN)
-            for u in own
-            for r in objs(u.get("affected_resources"))[:100]
-        ]
+        parts: dict[str, Part] = {}
+        for update in own:
+            for res in objs(update.get("affected_resources"))[:100]:
+                ref = ident(res.get("status_page_resource_id"))
+                lv = betterstack.STATE_LEVELS.get(word(res.get("status")), Level.UNKNOWN)
+                if ref and (ref not in parts or lv.rank > parts[ref].level.rank):
+                    parts[ref] = Part(ref, names.get(ref, ""), lv)
+        levels = [p.level for p in parts.values()]
         state = word(a.get("aggregate_state"))
         ended = parse_time(a.get("ends_at"))
         if ended is None and state in betterstack.CLOSED:
@@ -248,7 +256,7 @@ def _betterstack(body: bytes) -> Record:
             started=started,
             components=betterstack.report_refs(a, names),
         )
-        out.append(Past(incident, started, _not_before(ended, started)))
+        out.append(Past(incident, started, _not_before(ended, started), tuple(parts.values())))
     return Record(tuple(out), None, tuple(components), _days(by_type, names))
 
 
