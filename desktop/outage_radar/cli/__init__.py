@@ -1,4 +1,4 @@
-"""The `outage-radar` command line: tray by default, plus status, watch and services (no Qt)."""
+"""The `outage-radar` command line: tray by default, plus status, watch, history... (no Qt)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,17 @@ _WRITE_ERRNOS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT
 
 _interval = _seconds(5, "the interval must be at least 5 seconds")
 _timeout = _seconds(0, "the timeout must be 0 or more seconds")
+
+
+def _day_count(text: str) -> int:
+    """An argument type: a number of days the history keeps, 1 to 365."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 365:
+        raise argparse.ArgumentTypeError("the days must be between 1 and 365")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,7 +116,37 @@ def build_parser() -> argparse.ArgumentParser:
     _add_probe_commands(sub, common)
     _add_catalog_command(sub, common)
     _add_wait_command(sub, common)
+    _add_history_command(sub, common)
     return parser
+
+
+_HISTORY_EPILOG = """\
+First each page's own record of past incidents is read, at most once a day per page (a page
+that cannot be read leaves what the history has). Days are local, oldest first, one mark each:
+"." operational, "m" maintenance, "d" degraded, "p" partial outage, "M" major outage, "?" too
+little known. An incident is [seen] by your polls, in the page's [record], or both.
+--csv: one row per service and day: service,day,level,known_s,up_s,source (level empty when
+too little is known; source own, page, both or none)."""
+
+
+def _add_history_command(sub: _Commands, common: argparse.ArgumentParser) -> None:
+    """history: the past days and incidents, your polls and the provider's own record."""
+    history = sub.add_parser(
+        "history",
+        parents=[common],
+        help="uptime, a day strip and past incidents (the provider's record read once a day)",
+        epilog=_HISTORY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    history.add_argument(
+        "ids", nargs="*", metavar="SERVICE", help="catalog service ids (default: the watched ones)"
+    )
+    history.add_argument(
+        "--days", type=_day_count, default=90, metavar="N", help="how many days (1-365, default 90)"
+    )
+    form = history.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV, one row per service and day")
 
 
 def _add_wait_command(sub: _Commands, common: argparse.ArgumentParser) -> None:
@@ -250,6 +291,11 @@ def _run(argv: Sequence[str] | None) -> int:
                 interval=args.interval or args.top_interval,
                 as_json=args.json,
             )
+        if args.command == "history":
+            from .history import history
+
+            form = "json" if args.json else "csv" if args.csv else "text"
+            return history(args.ids, catalog, days=args.days, form=form)
         if args.command == "catalog":
             from .catalog import check
 
