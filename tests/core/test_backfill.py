@@ -15,10 +15,17 @@ import pytest
 from outage_radar.core.fetch import Fetcher
 from outage_radar.core.history import History
 from outage_radar.core.history_view import PAGE
+from outage_radar.core.model import Level
 from outage_radar.core.monitor import Monitor
 from outage_radar.core.past import history_url
 from tests.fakeserver import FakeServer
-from tests.history_pages import HistoryPages, Served, day_levels, serve_history
+from tests.history_pages import (
+    HistoryPages,
+    Served,
+    betterstack_maintenance,
+    day_levels,
+    serve_history,
+)
 from tests.reliability.rig import FakeClock
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC).astimezone()
@@ -144,3 +151,19 @@ async def test_a_failed_record_is_tried_again_after_an_hour_and_polling_goes_on(
         assert record_hits(server) == [2, 2]
     finally:
         await run.stop()
+
+
+async def test_planned_work_in_better_stacks_history_is_a_maintenance_day(
+    pages: HistoryPages, tmp_path: Path
+) -> None:
+    run = Run(pages, tmp_path / "h.sqlite3", FakeClock(NOW))
+    try:
+        await run.poll()
+        start, end = betterstack_maintenance(NOW)
+        summary = run.history.summary(pages.betterstack.service.id, 90, NOW)
+    finally:
+        await run.stop()
+    [day] = [d for d in summary.days if d.day == start.date()]
+    busy = day_levels(pages.betterstack.facts, UTC, NOW)
+    assert day.level is (busy.get(day.day) or Level.MAINTENANCE)
+    assert day.ratio is not None and day.up >= (end - start).total_seconds()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
+from . import history_args
 
 
 class _Commands(Protocol):
@@ -46,17 +47,6 @@ _WRITE_ERRNOS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT
 
 _interval = _seconds(5, "the interval must be at least 5 seconds")
 _timeout = _seconds(0, "the timeout must be 0 or more seconds")
-
-
-def _day_count(text: str) -> int:
-    """An argument type: a number of days the history keeps, 1 to 365."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 365:
-        raise argparse.ArgumentTypeError("the days must be between 1 and 365")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,37 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_probe_commands(sub, common)
     _add_catalog_command(sub, common)
     _add_wait_command(sub, common)
-    _add_history_command(sub, common)
+    history_args.add(sub, common)
     return parser
-
-
-_HISTORY_EPILOG = """\
-First each page's own record of past incidents is read, at most once a day per page (a page
-that cannot be read leaves what the history has). Days are local, oldest first, one mark each:
-"." operational, "m" maintenance, "d" degraded, "p" partial outage, "M" major outage, "?" too
-little known. An incident is [seen] by your polls, in the page's [record], or both.
---csv: one row per service and day: service,day,level,known_s,up_s,source (level empty when
-too little is known; source own, page, both or none)."""
-
-
-def _add_history_command(sub: _Commands, common: argparse.ArgumentParser) -> None:
-    """history: the past days and incidents, your polls and the provider's own record."""
-    history = sub.add_parser(
-        "history",
-        parents=[common],
-        help="uptime, a day strip and past incidents (the provider's record read once a day)",
-        epilog=_HISTORY_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    history.add_argument(
-        "ids", nargs="*", metavar="SERVICE", help="catalog service ids (default: the watched ones)"
-    )
-    history.add_argument(
-        "--days", type=_day_count, default=90, metavar="N", help="how many days (1-365, default 90)"
-    )
-    form = history.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print JSON")
-    form.add_argument("--csv", action="store_true", help="print CSV, one row per service and day")
 
 
 def _add_wait_command(sub: _Commands, common: argparse.ArgumentParser) -> None:

@@ -57,7 +57,10 @@ def store(service: str, record: Record, fetched: datetime) -> list[Statement]:
             start = day.timestamp()
             out.append(("INSERT INTO past_cover VALUES (?, ?, ?)", (service, start, start + DAY)))
             if seconds > 0:
-                span = (service, start, start + seconds, level.value)
+                # Where in the day is not said: downtime is put at its start, planned work at
+                # its end, so a day with both does not hide one behind the other.
+                at = start + DAY - seconds if level is Level.MAINTENANCE else start
+                span = (service, at, at + seconds, level.value)
                 out.append(("INSERT INTO past_spans VALUES (?, ?, ?, ?)", span))
     else:
         out.append(("INSERT INTO past_cover VALUES (?, ?, ?)", (service, since, at)))

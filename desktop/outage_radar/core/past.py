@@ -42,6 +42,7 @@ HISTORY_PLATFORMS = frozenset({"statuspage", "incidentio", "google", "betterstac
 FROM_POLL = frozenset({"google", "betterstack"})  # the polled body is the record itself
 MAX_PAST = 5000  # incidents read from one record (Google's holds years of them)
 MAX_DAYS = 400  # status_history days read per resource
+DAY = timedelta(days=1).total_seconds()
 # Statuspage leaves "none" for notices that changed no component: listed, never a colour.
 PAST_IMPACT = {**statuspage.IMPACT_LEVELS, "none": Level.OPERATIONAL}
 
@@ -276,7 +277,10 @@ def _days(
             seconds = _seconds(entry.get("downtime_duration"))
             if level.is_problem and not seconds:
                 seconds = 60.0  # a bad day without a duration: trouble, length unknown
-            out.append((name, start, level, min(seconds, timedelta(days=1).total_seconds())))
+            out.append((name, start, level, min(seconds, DAY)))
+            planned = _seconds(entry.get("maintenance_duration"))
+            if planned:  # planned work is its own span: a blue day when it lasted
+                out.append((name, start, Level.MAINTENANCE, min(planned, DAY)))
     return tuple(out)
 
 
