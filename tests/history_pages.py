@@ -759,7 +759,7 @@ class Served:
 
     service: Service
     facts: tuple[Fact, ...]
-    record_url: str  # what past.history_url(service) must give
+    record_url: str  # what backfill.history_url(service) must give
 
 
 @dataclass(frozen=True, slots=True)

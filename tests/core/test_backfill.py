@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from outage_radar.core.backfill import history_url
 from outage_radar.core.fetch import Fetcher
 from outage_radar.core.history import History
 from outage_radar.core.history_view import PAGE
 from outage_radar.core.model import Level
 from outage_radar.core.monitor import Monitor
-from outage_radar.core.past import history_url
 from tests.fakeserver import FakeServer
 from tests.history_pages import (
     HistoryPages,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from outage_radar.core import past, sources
+from outage_radar.core import backfill, past, sources
 from outage_radar.core.catalog import Service
 from outage_radar.core.model import Component, Level
 from outage_radar.core.sources.common import ParseError
@@ -184,7 +184,7 @@ def test_incidentio_compat_sample_starts_at_creation_and_links_to_the_page() -> 
 # -- history_url ----------------------------------------------------------------------------------
 def test_history_url_of_each_platform() -> None:
     sp = builders.service("claude", url="https://status.claude.com")
-    assert past.history_url(sp) == "https://status.claude.com/api/v2/incidents.json"
+    assert backfill.history_url(sp) == "https://status.claude.com/api/v2/incidents.json"
     io_url = "https://status.openai.com"
     io = builders.service(
         "chatgpt",
@@ -192,24 +192,24 @@ def test_history_url_of_each_platform() -> None:
         platform="incidentio",
         endpoints=sources.endpoints("incidentio", io_url),
     )
-    assert past.history_url(io) == "https://status.openai.com/api/v2/incidents.json"
+    assert backfill.history_url(io) == "https://status.openai.com/api/v2/incidents.json"
     sub = "https://global.status.example.com/gcp-us"
     at_sub = builders.service(
         "smith", url=sub, platform="incidentio", endpoints=sources.endpoints("incidentio", sub)
     )
-    assert past.history_url(at_sub) == f"{sub}/api/v2/incidents.json"
+    assert backfill.history_url(at_sub) == f"{sub}/api/v2/incidents.json"
     google_json = "https://status.cloud.google.com/incidents.json"
     google = builders.service("g", platform="google", endpoints=(google_json,))
-    assert past.history_url(google) == google_json  # the polled body is the record
+    assert backfill.history_url(google) == google_json  # the polled body is the record
     bs = builders.service("hf", platform="betterstack", endpoints=("https://s.example/index.json",))
-    assert past.history_url(bs) == "https://s.example/index.json"
+    assert backfill.history_url(bs) == "https://s.example/index.json"
 
 
 def test_history_url_is_none_where_there_is_no_record_we_read() -> None:
-    assert past.history_url(builders.service("x", platform="feed")) is None
-    assert past.history_url(builders.service("y", platform="instatus")) is None
-    assert past.history_url(builders.link_only()) is None
-    assert past.history_url(builders.service("z", endpoints=())) is None
+    assert backfill.history_url(builders.service("x", platform="feed")) is None
+    assert backfill.history_url(builders.service("y", platform="instatus")) is None
+    assert backfill.history_url(builders.link_only()) is None
+    assert backfill.history_url(builders.service("z", endpoints=())) is None
 
 
 # -- our pages with a past ------------------------------------------------------------------------
@@ -341,7 +341,7 @@ def test_served_pages_backfill_each_service_with_its_own_incidents(server: FakeS
     pages = history_pages.serve_history(server, NOW, open_incident=True)
     for served in pages.all:
         svc: Service = served.service
-        url = past.history_url(svc)
+        url = backfill.history_url(svc)
         assert url == served.record_url, svc.platform
         polled = [get(u) for u in svc.endpoints]
         snap = sources.parse(svc.platform, polled, product=svc.product, page_url=svc.url)

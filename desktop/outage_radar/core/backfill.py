@@ -16,11 +16,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from . import check, past
+from . import check
 from .catalog import Service
 from .fetch import Fetcher, FetchResult
 from .model import Component
-from .sources.common import ParseError
 
 if TYPE_CHECKING:
     from .history import Fetched, History
@@ -29,6 +28,21 @@ log = logging.getLogger(__name__)
 
 DAILY = 86400.0
 RETRY = 3600.0
+HISTORY_PLATFORMS = frozenset({"statuspage", "incidentio", "google", "betterstack"})
+FROM_POLL = frozenset({"google", "betterstack"})  # the polled body is the record itself
+
+
+def history_url(service: Service) -> str | None:
+    """Where a service's page publishes its record; None when it has none we read."""
+    if service.platform not in HISTORY_PLATFORMS or not service.endpoints:
+        return None
+    if service.platform in FROM_POLL:
+        return service.endpoints[0]
+    for url in service.endpoints:
+        head, sep, _ = url.partition("/api/v2/")
+        if sep:
+            return f"{head}/api/v2/incidents.json"
+    return service.url.rstrip("/") + "/api/v2/incidents.json"
 
 
 def _now() -> datetime:
@@ -48,7 +62,7 @@ class Backfill:
 
     def due(self, services: Sequence[Service]) -> str | None:
         """The record URL of a page if it is due for a read now, else None."""
-        url = past.history_url(services[0]) if services else None
+        url = history_url(services[0]) if services else None
         if url is None or url in self._busy:
             return None
         last = self._last(url)
@@ -108,7 +122,7 @@ class Backfill:
         self, url: str, services: Sequence[Service], polled: Sequence[FetchResult]
     ) -> bool:
         first = services[0]
-        if first.platform in past.FROM_POLL and polled and polled[0].ok:
+        if first.platform in FROM_POLL and polled and polled[0].ok:
             result = polled[0]
         else:
             last = self._last(url)
@@ -121,6 +135,9 @@ class Backfill:
             log.info("no record from %s: %s", url, result.error)
             self._mark(url, now, False, None, None)
             return False
+        from . import past  # the parsers of every platform's record: loaded on a first read
+        from .sources.common import ParseError
+
         components = _components(first, polled)
         try:
             for service in services:

@@ -29,13 +29,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import paths
-from . import history_db, history_past
-from .history_view import Summary
+from . import history_db
 from .model import Level, Snapshot
-from .past import Record
+
+if TYPE_CHECKING:  # loaded when the History window or the backfill first needs them
+    from .history_view import Summary
+    from .past import Record
 
 log = logging.getLogger(__name__)
 
@@ -378,6 +380,8 @@ class History:
 
     def store_past(self, service: str, record: Record, fetched: datetime) -> None:
         """Keep the provider's record of a service (narrowed to its parts), replacing the last."""
+        from . import history_past
+
         for sql, params in history_past.store(service, record, fetched):
             self._write(sql, params)
 
@@ -487,6 +491,8 @@ class History:
 
     def summary(self, service: str, days: int = SHOW_DAYS, now: datetime | None = None) -> Summary:
         """Days, uptime, incidents and timelines: your polls first, the provider's record after."""
+        from . import history_past
+
         when = (now or self.clock()).astimezone()
         return history_past.summarize(self._read, service, days, when, HOLD)
 

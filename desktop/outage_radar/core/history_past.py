@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .history_view import (
     BOTH,
@@ -22,7 +22,9 @@ from .history_view import (
     own_spans,
 )
 from .model import Level
-from .past import Record
+
+if TYPE_CHECKING:
+    from .past import Record
 
 Statement = tuple[str, tuple[Any, ...]]
 Query = Callable[[str, tuple[Any, ...]], list[Any]]

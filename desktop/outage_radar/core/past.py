@@ -38,8 +38,6 @@ from .sources.common import (
     word,
 )
 
-HISTORY_PLATFORMS = frozenset({"statuspage", "incidentio", "google", "betterstack"})
-FROM_POLL = frozenset({"google", "betterstack"})  # the polled body is the record itself
 MAX_PAST = 5000  # incidents read from one record (Google's holds years of them)
 MAX_DAYS = 400  # status_history days read per resource
 DAY = timedelta(days=1).total_seconds()
@@ -72,19 +70,6 @@ class Record:
     complete_since: datetime | None  # the record lists everything after this; None: all of it
     components: tuple[Component, ...] = ()
     days: tuple[tuple[str, datetime, Level, float], ...] = ()  # (resource ref, day, level, s)
-
-
-def history_url(service: Service) -> str | None:
-    """Where a service's page publishes its record; None when it has none we read."""
-    if service.platform not in HISTORY_PLATFORMS or not service.endpoints:
-        return None
-    if service.platform in FROM_POLL:
-        return service.endpoints[0]
-    for url in service.endpoints:
-        head, sep, _ = url.partition("/api/v2/")
-        if sep:
-            return f"{head}/api/v2/incidents.json"
-    return service.url.rstrip("/") + "/api/v2/incidents.json"
 
 
 def read(platform: str, body: bytes, *, product: str | None = None, page_url: str = "") -> Record:
