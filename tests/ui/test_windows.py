@@ -1,17 +1,16 @@
-"""Settings, welcome, history and no-tray windows, driven like a user would."""
+"""Settings, welcome and no-tray windows, driven like a user would."""
 
 from __future__ import annotations
 
 import asyncio
 import tomllib
 from dataclasses import replace
-from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from outage_radar import __version__, autostart
@@ -19,14 +18,11 @@ from outage_radar.core import settings as settings_store
 from outage_radar.core.alerts import Alert
 from outage_radar.core.check import PagePreview
 from outage_radar.core.failures import Failure, Kind
-from outage_radar.core.history import DayUptime, IncidentRow
 from outage_radar.core.model import Component, Level, Snapshot
 from outage_radar.core.settings import Settings
 from outage_radar.ui.doctor_box import CHECKING, DoctorBox
-from outage_radar.ui.history_window import HistoryWindow
 from outage_radar.ui.settings_window import SettingsWindow
 from outage_radar.ui.status_window import StatusWindow
-from outage_radar.ui.uptime_bars import day_level
 from outage_radar.ui.welcome_window import WelcomeWindow
 from outage_radar.ui.windows import RELEASE_NOTES, Windows
 from tests.conftest import repo_root
@@ -141,85 +137,6 @@ async def test_a_page_that_is_not_a_status_page_cannot_be_added(qtbot: QtBot) ->
     await window.pages.on_check()
     assert window.pages.result.text().startswith("Not recognised as a status page")
     assert not window.pages.add.isEnabled()
-
-
-class FakeHistory:
-    def uptime(self, service: str, days: int = 90) -> list[DayUptime]:
-        first = date(2025, 3, 5)
-        out = [DayUptime(first + timedelta(days=i), None, Level.UNKNOWN) for i in range(88)]
-        out.append(DayUptime(date(2025, 6, 1), 0.9, Level.MAJOR_OUTAGE))
-        out.append(DayUptime(date(2025, 6, 2), 1.0, Level.OPERATIONAL))
-        return out
-
-    def incidents(self, service: str, limit: int = 20) -> list[IncidentRow]:
-        start = datetime(2025, 6, 1, 9, 0).astimezone()
-        return [
-            IncidentRow(
-                "Login & <b>errors</b>",
-                "https://status.chatgpt.example/i/1",
-                Level.MAJOR_OUTAGE,
-                start,
-                start + timedelta(minutes=42),
-            ),
-            IncidentRow("Bad link", "javascript:alert(1)", Level.DEGRADED, start, None),
-        ]
-
-    def last_check(self, service: str) -> datetime | None:
-        return NOW - timedelta(minutes=1)
-
-    def leads(self, service: str, limit: int = 20) -> list[tuple[datetime, float, str]]:
-        if service != "chatgpt":
-            return []
-        return [(datetime(2025, 6, 1, 9, 0).astimezone(), 9.0, "3 timeouts in 10 min")]
-
-
-class NeverRead(FakeHistory):
-    def last_check(self, service: str) -> datetime | None:
-        return None
-
-
-def test_history_says_when_checks_ran_and_failed(qtbot: QtBot) -> None:
-    failing = state("chatgpt", Level.UNKNOWN, failure=Failure(Kind.DNS))
-    window = HistoryWindow(
-        NeverRead(), [CATALOG["chatgpt"], CATALOG["claude"]], lambda: NOW, {"chatgpt": failing}.get
-    )
-    qtbot.addWidget(window)
-    assert window.last_check.text() == f"Last check {NOW:%H:%M} failed: DNS lookup failed"
-    window.picker.setCurrentIndex(1)  # never checked at all
-    assert window.last_check.text() == "Not checked yet"
-
-
-def test_history_shows_bars_uptime_incidents_and_last_check(
-    qtbot: QtBot, opened: list[str]
-) -> None:
-    window = HistoryWindow(FakeHistory(), [CATALOG["chatgpt"], CATALOG["claude"]], lambda: NOW)
-    qtbot.addWidget(window)
-    colors = window.bars.colors()
-    assert len(colors) == 90
-    assert colors[0] == colors[87]  # grey, no data
-    assert colors[-2] != colors[-1] and colors[-1] != colors[0]
-    assert window.uptime.text() == "95.00 % uptime over the 2 days with data"
-    assert window.last_check.text() == "Last check: 10:29"
-    first, second = window.incidents.topLevelItem(0), window.incidents.topLevelItem(1)
-    assert (first.text(0), first.text(2)) == ("Login & <b>errors</b>", "42 min")
-    assert second.text(2) == "ongoing"
-    window.incidents.itemActivated.emit(first, 0)
-    window.incidents.itemActivated.emit(second, 0)
-    assert opened == ["https://status.chatgpt.example/i/1"]  # the javascript: link never opens
-    assert window.leads.text() == (
-        "Early warnings:\n01 Jun 09:00: you knew 9 min before the status page "
-        "(3 timeouts in 10 min)"
-    )
-    window.picker.setCurrentIndex(1)
-    assert window.leads.isHidden()
-    labels = window.findChildren(QLabel)
-    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
-
-
-def test_uptime_day_levels() -> None:
-    assert day_level(None, Level.UNKNOWN) is None
-    assert day_level(1.0, Level.UNKNOWN) is Level.OPERATIONAL
-    assert day_level(0.5, Level.PARTIAL_OUTAGE) is Level.PARTIAL_OUTAGE
 
 
 def test_status_window_explains_the_missing_tray_and_hides_on_close(
