@@ -167,3 +167,25 @@ async def test_planned_work_in_better_stacks_history_is_a_maintenance_day(
     busy = day_levels(pages.betterstack.facts, UTC, NOW)
     assert day.level is (busy.get(day.day) or Level.MAINTENANCE)
     assert day.ratio is not None and day.up >= (end - start).total_seconds()
+
+
+async def test_a_page_without_a_record_is_asked_again_only_the_next_day(
+    server: FakeServer, pages: HistoryPages, tmp_path: Path
+) -> None:
+    with server.lock:
+        del server.pages["/sp/api/v2/incidents.json"]  # answers 404, as a page without one
+    clock = FakeClock(NOW)
+    run = Run(pages, tmp_path / "h.sqlite3", clock)
+    try:
+        await run.poll()
+        clock.advance(3 * 3600)
+        await run.poll()
+        assert record_hits(server)[0] == 1
+        clock.advance(86400)
+        await run.poll()
+        assert record_hits(server)[0] == 2
+        # The others were read again, and say when (not when Better Stack's last day ends).
+        summary = run.history.summary(pages.betterstack.service.id, 90, clock.now())
+        assert summary.backfilled == clock.now()  # read on this day's first poll
+    finally:
+        await run.stop()

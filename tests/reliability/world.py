@@ -111,6 +111,8 @@ class World:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         key = request.url.path.strip("/")
+        if key not in self.episodes:  # e.g. the backfill's incidents.json: no record here
+            return _response(404, content=b"<html>not found</html>")
         if self.rng.random() < FAULT_RATE:
             self.faults += 1
             self.streak[key] = 0

@@ -295,7 +295,8 @@ def test_a_day_tip_says_what_was_known_and_from_where() -> None:
     day = datetime(2025, 7, 30).date()
     down = {Level.MAJOR_OUTAGE: 600.0}
     tip = day_tip(DayView(day, 86400.0, 86400.0 - 600, Level.DEGRADED, PAGE, down))
-    assert tip == "Jul 30: 99.31 % up over 24 h known (status page record) · 10 min major outage"
+    # 85,800 of 86,400 s is 99.305 %: rounded down, never up
+    assert tip == "Jul 30: 99.30 % up over 24 h known (status page record) · 10 min major outage"
     assert day_tip(DayView(day, 0.0, 0.0, None, "none")) == "Jul 30: not enough data"
     short = day_tip(DayView(day, 7200.0, 7200.0, Level.OPERATIONAL, BOTH))
     assert short.endswith("(your polls and the status page record) · not counted in the "

@@ -131,6 +131,9 @@ class Backfill:
         if result.not_modified and result.body is None:
             self._mark(url, now, True, result.etag, result.modified)
             return False  # unchanged since the stored read: what is stored stands
+        if result.status in (404, 410):  # no record on this page: asked again tomorrow
+            self._mark(url, now, True, None, None)
+            return False
         if not result.ok or result.body is None:
             log.info("no record from %s: %s", url, result.error)
             self._mark(url, now, False, None, None)

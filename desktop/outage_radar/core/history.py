@@ -421,6 +421,7 @@ class History:
             ("DELETE FROM past_incidents WHERE COALESCE(ended, started) < ?", (cutoff,)),
             ("DELETE FROM past_spans WHERE end < ?", (cutoff,)),
             ("DELETE FROM past_cover WHERE end < ?", (cutoff,)),
+            ("DELETE FROM past_read WHERE at < ?", (cutoff,)),
             ("DELETE FROM seen WHERE at < ?", (cutoff,)),
             ("DELETE FROM notices WHERE at < ?", (cutoff,)),
         ]

@@ -31,6 +31,7 @@ _COLUMNS = {
     "past_incidents": ("service", "id", "title", "url", "level", "started", "said", "ended"),
     "past_spans": ("service", "start", "end", "level"),
     "past_cover": ("service", "start", "end"),
+    "past_read": ("service", "at"),
     "fetched": ("url", "at", "ok", "etag", "modified"),
     "seen": ("service", "incident", "at"),
     "notices": ("service", "at"),
@@ -60,6 +61,7 @@ CREATE TABLE IF NOT EXISTS past_spans (
 CREATE INDEX IF NOT EXISTS past_spans_by_service ON past_spans (service, start);
 CREATE TABLE IF NOT EXISTS past_cover (
     service TEXT NOT NULL, start REAL NOT NULL, end REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS past_read (service TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS fetched (
     url TEXT PRIMARY KEY, at REAL NOT NULL, ok INTEGER NOT NULL, etag TEXT, modified TEXT);
 CREATE TABLE IF NOT EXISTS seen (

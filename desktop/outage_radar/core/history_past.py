@@ -52,6 +52,7 @@ def store(service: str, record: Record, fetched: datetime) -> list[Statement]:
                 (service, inc.id, inc.title, inc.url, inc.level.value, start, said, ended),
             )
         )
+    out.append(("INSERT OR REPLACE INTO past_read VALUES (?, ?)", (service, at)))
     since = record.complete_since.timestamp() if record.complete_since is not None else 0.0
     if record.days:
         # Better Stack: each day of the status history is known; its downtime is a span.
@@ -104,7 +105,7 @@ def summarize(query: Query, service: str, days: int, now: datetime, hold: float)
     own = own_spans(samples, hold, end)
     incidents = _incidents(query, service, start, end)
     checked = query("SELECT at FROM checks WHERE service=?", (service,))
-    fetched = query("SELECT MAX(end) FROM past_cover WHERE service=?", (service,))
+    fetched = query("SELECT at FROM past_read WHERE service=?", (service,))
     return Summary(
         service,
         build_days(first, days, own, cover, page, end),

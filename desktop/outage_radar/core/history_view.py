@@ -10,6 +10,7 @@ day known for less than MIN_KNOWN is grey. Uptime counts only days known for at 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -109,7 +110,12 @@ def uptime_line(summary: Summary) -> str:
         return f"Not enough data yet for the last {plural(total, 'day')}"
     rest = total - counted
     tail = f" ({plural(rest, 'day')} with too little)" if rest else ""
-    return f"{summary.uptime * 100:.2f} % uptime over {plural(counted, 'day')} with data{tail}"
+    return f"{percent(summary.uptime)} uptime over {plural(counted, 'day')} with data{tail}"
+
+
+def percent(share: float) -> str:
+    """'99.99 %', rounded down: 99.996 % of uptime is not "100.00 %"."""
+    return f"{math.floor(share * 10000 + 1e-6) / 100:.2f} %"  # 1e-6: 0.9931 is 99.31
 
 
 def day_level(known: float, down: dict[Level, float], maintenance: float) -> Level | None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.history_view import BOTH, ENOUGH, OWN, PAGE, DayView, Summary
+from ..core.history_view import BOTH, ENOUGH, OWN, PAGE, DayView, Summary, percent
 from ..core.model import Level
 from .icon_spec import bar_color
 from .widgets import plain_label
@@ -62,7 +62,7 @@ def day_tip(day: DayView) -> str:
         known = f" (only {span_text(day.known)} known)" if day.known >= 60 else ""
         return f"{head}: not enough data{known}"
     words = SOURCE_WORDS.get(day.source, day.source)
-    parts = [f"{head}: {day.ratio * 100:.2f} % up over {span_text(day.known)} known ({words})"]
+    parts = [f"{head}: {percent(day.ratio)} up over {span_text(day.known)} known ({words})"]
     for level, seconds in sorted(day.down.items(), key=lambda kv: -kv[0].rank):
         parts.append(f"{span_text(seconds)} {level.label}")
     if not day.counted:
@@ -77,7 +77,7 @@ def polled(day: DayView) -> bool:
 
 def uptime_text(summary: Summary) -> str:
     """The list's short form: '99.95 %', or a dash without a day known well enough."""
-    return "—" if summary.uptime is None else f"{summary.uptime * 100:.2f} %"
+    return "—" if summary.uptime is None else percent(summary.uptime)
 
 
 class UptimeBars(QWidget):
