@@ -276,6 +276,31 @@ def test_the_list_of_services_reads_well_for_many(qtbot: QtBot, history: History
     assert picker.current() == "svc-03"
 
 
+def test_a_refresh_reads_the_whole_list_at_most_once_a_minute(
+    qtbot: QtBot, history: History
+) -> None:
+    asked: list[str] = []
+
+    class Counting:
+        def summary(self, key: str, days: int = 90, now: datetime | None = None) -> Summary:
+            asked.append(key)
+            return history.summary(key, days, now)
+
+    clock = [NOW]
+    others = [service(f"svc-{n:02}", f"Service {n:02}") for n in range(39)]
+    window = HistoryWindow(Counting(), [COPILOT, *others], lambda: clock[0])
+    qtbot.addWidget(window)
+    window.picker.select("copilot")
+    asked.clear()
+    for _ in range(5):  # five poll rounds within the minute: the picked service only
+        clock[0] += timedelta(seconds=10)
+        window.refresh()
+    assert asked == ["copilot"] * 5
+    clock[0] += timedelta(seconds=60)
+    window.refresh()
+    assert len(asked) == 5 + 40 and window.picker.current() == "copilot"
+
+
 def test_the_last_check_says_when_it_failed(qtbot: QtBot) -> None:
     class Empty:
         def summary(self, service: str, days: int = 90, now: datetime | None = None) -> Summary:

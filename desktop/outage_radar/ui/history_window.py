@@ -40,6 +40,7 @@ from .uptime_bars import (
 from .widgets import plain_label
 
 URL_ROLE = Qt.ItemDataRole.UserRole
+LIST_EVERY = 60.0
 SOURCES = {PAGE: "status page", OWN: "you saw it", BOTH: "both"}
 SOURCE_TIPS = {
     PAGE: "Only in the status page's own record: your polls did not see it as it happened",
@@ -113,6 +114,7 @@ class HistoryWindow(QWidget):
         self.history, self.now, self.live = history, now, live
         self.summaries: dict[str, Summary] = {}
         self.names: dict[str, str] = {}
+        self.listed: datetime | None = None  # when the whole list was last read
         self.shown: str | None = None  # the service whose incidents are listed
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter services")
@@ -167,13 +169,19 @@ class HistoryWindow(QWidget):
 
     def set_services(self, services: Sequence[Service]) -> None:
         self.names = {s.id: plain(s.name, 60) for s in services}
+        self.listed = None
         self.refresh()
 
     def refresh(self) -> None:
-        """Read every service's summary again; the picked one stays picked."""
+        """Read the picked service's summary again, and the list's at most every LIST_EVERY
+        seconds (some 2 ms a service: 40 of them at every poll would stall the menu)."""
         current = self.picker.current()
         now = self.now()
-        self.summaries = {key: self.history.summary(key, DAYS, now) for key in self.names}
+        if self.listed is None or abs((now - self.listed).total_seconds()) >= LIST_EVERY:
+            self.summaries = {key: self.history.summary(key, DAYS, now) for key in self.names}
+            self.listed = now
+        elif current is not None:
+            self.summaries[current] = self.history.summary(current, DAYS, now)
         self.picker.blockSignals(True)
         self.picker.setSortingEnabled(False)
         self.picker.clear()
