@@ -7,17 +7,17 @@ Run: .venv/bin/python -m tests.e2e.screenshots [OUTPUT_DIR] [--wayland-only]
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from tests import payloads
 from tests.e2e.desktop import Desktop, start_app, wait_for
 from tests.fakeserver import FakeServer
+from tests.history_pages import incidentio_incidents, statuspage_incidents
 
 PAGES = [
     ("chatgpt", "ChatGPT", "major_outage", "Elevated error rates for ChatGPT conversations"),
@@ -28,27 +28,15 @@ PAGES = [
 ]
 
 
-def seed_history(data_home: Path, ids: list[str]) -> None:
-    """90 days of plausible samples so the history window shows real-looking bars."""
-    from outage_radar.core.history import History
-    from outage_radar.core.model import Level, Snapshot
-
-    history = History(data_home / "outage-radar" / "history.sqlite3")
-    rng = random.Random(7)
-    now = datetime.now().astimezone()
-    for sid in ids:
-        for day in range(89, 0, -1):
-            start = now - timedelta(days=day)
-            bad = rng.random() < 0.12
-            for hour in range(0, 24, 2):
-                level = Level.OPERATIONAL
-                if bad and 9 <= hour <= 13:
-                    level = rng.choice([Level.DEGRADED, Level.PARTIAL_OUTAGE, Level.MAJOR_OUTAGE])
-                for minute in range(0, 120, 10):
-                    when = start.replace(hour=hour) + timedelta(minutes=minute)
-                    history.record(sid, Snapshot(level=level), when)
-    history.commit()
-    history.close()
+def serve_record(server: FakeServer, sid: str, now: datetime) -> None:
+    """The past the app's own backfill reads on its first poll to fill the History window: an
+    OpenAI-like record for ChatGPT, a GitHub-like one for Copilot; the other pages publish
+    none (404), so their days fill from the app's own polls only."""
+    url = server.url(f"/{sid}")
+    if sid == "chatgpt":
+        server.set(f"/{sid}/api/v2/incidents.json", incidentio_incidents(now, url=url))
+    elif sid == "copilot":
+        server.set(f"/{sid}/api/v2/incidents.json", statuspage_incidents(now, url=url))
 
 
 def tray_icon_center(desk: Desktop) -> tuple[int, int]:
@@ -85,7 +73,8 @@ def window_shot(desk: Desktop, title: str, path: Path) -> None:
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     server = FakeServer().start()
-    entries = []
+    now = datetime.now().astimezone()
+    entries: list[tuple[str, str, str]] = []
     for sid, name, status, incident in PAGES:
         url = server.set(
             f"/{sid}/api/v2/summary.json",
@@ -93,13 +82,13 @@ def main(out: Path) -> None:
                 status, name=name, incident=incident, components=("Web", "API", "Mobile")
             ),
         )
+        serve_record(server, sid, now)
         entries.append((sid, name, url))
     with tempfile.TemporaryDirectory() as tmp:
         desk = Desktop(Path(tmp)).start()
         try:
             catalog = Path(tmp) / "catalog.toml"
             catalog.write_text(payloads.catalog(entries))
-            seed_history(Path(desk.env["XDG_DATA_HOME"]), [e[0] for e in entries])
             args = [
                 sys.executable,
                 "-m",
@@ -123,7 +112,8 @@ def main(out: Path) -> None:
             time.sleep(0.5)
             xdo(desk, "mousemove", str(x), str(y), "click", "1")
             time.sleep(1)
-            xdo(desk, "key", "Up", "Up", "Up", "Up", "Return")  # Quit, About, Settings, History
+            # From the bottom: Quit, About, Help, Settings, History.
+            xdo(desk, "key", "Up", "Up", "Up", "Up", "Up", "Return")
             time.sleep(2)
             window_shot(desk, "Outage Radar — History", out / "history.png")
             subprocess.run(args, env=desk.env, timeout=30)  # a second launch shows Settings
@@ -145,9 +135,11 @@ def wayland(out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     server = FakeServer().start()
-    entries = []
+    now = datetime.now().astimezone()
+    entries: list[tuple[str, str, str]] = []
     for sid, name, _status, _incident in PAGES:
         url = server.set(f"/{sid}/api/v2/summary.json", payloads.summary(name=name))
+        serve_record(server, sid, now)
         entries.append((sid, name, url))
     with tempfile.TemporaryDirectory() as tmp:
         desk = SwayDesktop(Path(tmp), bar="waybar").start()
