@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,17 @@ def test_early_warning_fires_while_the_page_says_operational(
         ((service, minutes, detail),) = lead_rows()
         assert service == "lab-api" and minutes * 60 >= 5 and "3 server errors" in detail
         print(f"lead recorded: {minutes * 60:.1f} s ({detail})")
+
+        # The incident's timeline as lived, read by `history --json` while the app runs: the
+        # probe failed first, you were told, then the page said it.
+        shown = cli("history", "lab-api", "--json", "--catalog", str(catalog))
+        assert shown.returncode == 0, shown.stderr
+        ((entry,),) = [s["incidents"] for s in json.loads(shown.stdout)["services"]]
+        assert entry["title"] == "API errors" and entry["source"] == "own"
+        line = {k: v for k, v in entry["timeline"].items() if k != "lead_s"}
+        when = {k: datetime.fromisoformat(v) for k, v in line.items() if v is not None}
+        assert when["probe_failed"] < when["notified"] < when["page_said"]
+        assert abs(entry["timeline"]["lead_s"] - minutes * 60) < 1.5
     finally:
         app.terminate()
         app.wait(timeout=20)
