@@ -7,12 +7,15 @@ index.json), each with 25 past incidents over 90 days, some on parts the service
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from outage_radar.core.backfill import history_url
+from outage_radar.core.catalog import Service
 from outage_radar.core.fetch import Fetcher
 from outage_radar.core.history import History
 from outage_radar.core.history_view import PAGE
@@ -25,6 +28,7 @@ from tests.history_pages import (
     betterstack_maintenance,
     day_levels,
     serve_history,
+    statuspage_facts,
 )
 from tests.reliability.rig import FakeClock
 
@@ -36,10 +40,17 @@ RECORDS = ("/sp/api/v2/incidents.json", "/io/api/v2/incidents.json")
 class Run:
     """One start of the app: a monitor over the four pages and the history at `path`."""
 
-    def __init__(self, pages: HistoryPages, path: Path, clock: FakeClock) -> None:
+    def __init__(
+        self,
+        pages: HistoryPages,
+        path: Path,
+        clock: FakeClock,
+        services: Sequence[Service] | None = None,
+    ) -> None:
         self.history = History(path, clock=clock.now)
+        watched = pages.services if services is None else services
         self.monitor = Monitor(
-            pages.services, fetcher=Fetcher(deadline=5.0), history=self.history, clock=clock
+            watched, fetcher=Fetcher(deadline=5.0), history=self.history, clock=clock
         )
 
     async def poll(self) -> None:
@@ -189,3 +200,27 @@ async def test_a_page_without_a_record_is_asked_again_only_the_next_day(
         assert summary.backfilled == clock.now()  # read on this day's first poll
     finally:
         await run.stop()
+
+
+async def test_a_service_added_on_a_page_read_today_gets_its_past_today(
+    server: FakeServer, pages: HistoryPages, tmp_path: Path
+) -> None:
+    path, clock = tmp_path / "h.sqlite3", FakeClock(NOW)
+    copilot = pages.statuspage.service
+    actions = replace(copilot, id="gh-actions", name="GitHub Actions", components=("Actions",))
+    first = Run(pages, path, clock, [copilot])
+    await first.poll()
+    await first.stop()
+    clock.advance(3600)
+    later = Run(pages, path, clock, [copilot, actions])  # Actions ticked in Settings, restarted
+    await later.poll()
+    shown = {i.id for i in later.history.summary("gh-actions", 90, clock.now()).incidents}
+    await later.stop()
+    facts = statuspage_facts(NOW)
+    assert shown and shown == {f.id for f in facts if any(p == "Actions" for p, _ in f.parts)}
+    assert record_hits(server)[0] == 2
+    clock.advance(3600)
+    again = Run(pages, path, clock, [copilot, actions])
+    await again.poll()
+    await again.stop()
+    assert record_hits(server)[0] == 2  # both are current: not read again today

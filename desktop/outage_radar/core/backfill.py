@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import check
 from .catalog import Service
-from .fetch import Fetcher, FetchResult
+from .fetch import Fetcher, FetchResult, Validators
 from .model import Component
 
 if TYPE_CHECKING:
@@ -61,29 +61,50 @@ class Backfill:
         self._tasks: set[asyncio.Task[bool]] = set()
 
     def due(self, services: Sequence[Service]) -> str | None:
-        """The record URL of a page if it is due for a read now, else None."""
+        """The record URL of a page if it is due for a read now, else None.
+
+        Due when it was read over a day ago (a failed read: an hour), or when a service on it
+        has never had it read: one added today gets its past today, not tomorrow."""
         url = history_url(services[0]) if services else None
         if url is None or url in self._busy:
             return None
-        last = self._last(url)
-        if last is not None:
-            age = self.clock().timestamp() - last[0]
-            if 0 <= age < (DAILY if last[1] else RETRY):
-                return None
-        return url
+        now = self.clock().timestamp()
+        for service in services:
+            last = self._last(url, service)
+            if last is None or not 0 <= now - last[0] < (DAILY if last[1] else RETRY):
+                return url
+        return None
 
-    def _last(self, url: str) -> Fetched | None:
+    def _last(self, url: str, service: Service) -> Fetched | None:
         if self._fetched is None:
             self._fetched = self.history.fetched()
-        return self._fetched.get(url)
+        # Kept per page and service, so a service new on a page read today is still due.
+        return self._fetched.get(f"{url}#{service.id}")
+
+    def _validators(self, url: str, services: Sequence[Service]) -> Validators | None:
+        """The page's ETag and Last-Modified when every service has its record stored: a 304
+        then says all of them are current (a new service needs the body itself)."""
+        rows = [self._last(url, s) for s in services]
+        if not rows or any(r is None or not r[1] for r in rows):
+            return None
+        first = rows[0]
+        return (first[2], first[3]) if first is not None else None
 
     def _mark(
-        self, url: str, when: datetime, ok: bool, etag: str | None, modified: str | None
+        self,
+        url: str,
+        services: Sequence[Service],
+        ok: bool,
+        etag: str | None = None,
+        modified: str | None = None,
     ) -> None:
         if self._fetched is None:
             self._fetched = self.history.fetched()
-        self._fetched[url] = (when.timestamp(), ok, etag, modified)
-        self.history.mark_fetched(url, when, ok, etag, modified)
+        when = self.clock()
+        for service in services:
+            key = f"{url}#{service.id}"
+            self._fetched[key] = (when.timestamp(), ok, etag, modified)
+            self.history.mark_fetched(key, when, ok, etag, modified)
 
     def spawn(self, services: Sequence[Service], polled: Sequence[FetchResult]) -> None:
         """Read the page's record in the background when due (the monitor calls this per poll)."""
@@ -112,7 +133,7 @@ class Backfill:
             return await self._page(url, services, polled)
         except Exception:
             log.exception("reading the record of %s failed", url)
-            self._mark(url, self.clock(), False, None, None)
+            self._mark(url, services, False)
             return False
         finally:
             self._busy.discard(url)
@@ -125,18 +146,19 @@ class Backfill:
         if first.platform in FROM_POLL and polled and polled[0].ok:
             result = polled[0]
         else:
-            last = self._last(url)
-            result = await self.fetcher.get(url, (last[2], last[3]) if last and last[1] else None)
+            validators = self._validators(url, services)
+            result = await self.fetcher.get(url, validators)
+            if result.not_modified and result.body is None and validators is not None:
+                # Unchanged since the stored read: what is stored stands, ETag and all.
+                self._mark(url, services, True, *validators)
+                return False
         now = self.clock()
-        if result.not_modified and result.body is None:
-            self._mark(url, now, True, result.etag, result.modified)
-            return False  # unchanged since the stored read: what is stored stands
         if result.status in (404, 410):  # no record on this page: asked again tomorrow
-            self._mark(url, now, True, None, None)
+            self._mark(url, services, True)
             return False
         if not result.ok or result.body is None:
             log.info("no record from %s: %s", url, result.error)
-            self._mark(url, now, False, None, None)
+            self._mark(url, services, False)
             return False
         from . import past  # the parsers of every platform's record: loaded on a first read
         from .sources.common import ParseError
@@ -150,9 +172,16 @@ class Backfill:
                 self.history.store_past(service.id, past.narrow(record, service, components), now)
         except ParseError as exc:
             log.info("no record from %s: %s", url, exc)
-            self._mark(url, now, False, None, None)
+            self._mark(url, services, False)
             return False
-        self._mark(url, now, True, result.etag, result.modified)
+        # A 304 answered from the client's own copy carries no validators: keep the stored ones.
+        fresh = (result.etag, result.modified)
+        self._mark(
+            url,
+            services,
+            True,
+            *(fresh if any(fresh) else self._validators(url, services) or fresh),
+        )
         self.reads += 1
         return True
 
