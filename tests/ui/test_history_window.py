@@ -19,12 +19,16 @@ from pytestqt.qtbot import QtBot
 from outage_radar.core import past
 from outage_radar.core.catalog import Service
 from outage_radar.core.failures import Failure, Kind
+from outage_radar.core.fetch import Fetcher
 from outage_radar.core.history import History
 from outage_radar.core.history_view import BOTH, PAGE, DayView, Summary, uptime_line
 from outage_radar.core.model import Component, Incident, Level, Snapshot
+from outage_radar.core.monitor import Monitor
 from outage_radar.ui.history_window import HistoryWindow
 from outage_radar.ui.icon_spec import bar_color
 from outage_radar.ui.uptime_bars import MARK_HEIGHT, day_tip
+from tests.fakeserver import FakeServer
+from tests.history_pages import day_levels, serve_history
 
 from .helpers import NOW, service, state
 
@@ -350,3 +354,41 @@ def render(path: Path, workdir: Path) -> Path:
 def test_the_window_renders_for_a_screenshot(qtbot: QtBot, tmp_path: Path) -> None:
     shot = render(tmp_path / "history.png", tmp_path)
     assert shot.stat().st_size > 10_000
+
+
+async def test_the_first_run_shows_each_platforms_past_in_the_window(
+    qtbot: QtBot, server: FakeServer, tmp_path: Path
+) -> None:
+    """A fresh install watching four loopback pages (Statuspage, incident.io, Google, Better
+    Stack), each with 25 past incidents: after the first poll the window shows them all."""
+    now = datetime.now().astimezone().replace(microsecond=0)
+    pages = serve_history(server, now)
+    history = History(tmp_path / "history.sqlite3")
+    monitor = Monitor(pages.services, fetcher=Fetcher(deadline=5.0), history=history)
+    try:
+        await monitor.poll_due()
+        assert monitor.backfill is not None
+        await monitor.backfill.idle()
+        window = HistoryWindow(history, list(pages.services), lambda: now)
+        qtbot.addWidget(window)
+        for served in pages.all:
+            window.picker.select(served.service.id)
+            first = now.date() - timedelta(days=89)
+            since = datetime.combine(first, time()).astimezone()
+            # What the 90 days hold: an incident over before the first of them is not listed.
+            mine = [f for f in served.facts if f.in_scope and (f.ended or now) >= since]
+            titles = [item.text(0) for item in tops(window)]
+            assert len(mine) >= 8 and sorted(titles) == sorted(f.title for f in mine)
+            bad = day_levels(served.facts, now.tzinfo, now)
+            colors = window.bars.colors()
+            for day in bad:
+                if day >= first:
+                    coloured = colors[(day - first).days]
+                    assert coloured not in (bar_color(Level.OPERATIONAL), bar_color(None))
+            assert re.fullmatch(
+                r"\d+\.\d\d % uptime over (89|90) days with data.*", window.uptime.text()
+            )
+            assert colors.count(bar_color(None)) <= 1  # at most today, if barely begun
+    finally:
+        await monitor.stop()
+        history.close()
