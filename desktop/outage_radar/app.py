@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -149,8 +150,8 @@ class Launch:
     fixed: Catalog | None  # --catalog: exactly these services
     settings: Settings
     interval: float | None  # --interval
-    settings_aside: tuple[Path, str] | None = None
-    signals: QuitSignals = field(default_factory=QuitSignals)  # INT, HUP, TERM: quit
+    settings_aside: tuple[Path, str] | None
+    signals: QuitSignals  # INT, HUP, TERM: quit; installed by the command line
     settings_unsaved: str = ""  # why the settings file cannot be written, told at start
 
     def watched(self, settings: Settings) -> list[Service]:
@@ -204,8 +205,6 @@ class NotedNotifier:
 
     async def show(self, alert: Alert) -> None:
         if alert.services and not alert.recovery:
-            from datetime import datetime
-
             self.history.record_notice(alert.services, datetime.now().astimezone())
         await self.notifier.show(alert)
 

@@ -181,7 +181,7 @@ def test_a_newer_schema_is_left_untouched_and_said_once(
     h.commit()
     h.close()
     assert digest(path) == before and not Path(f"{path}-wal").exists()
-    assert h.last_level("svc") is None and h.uptime("svc", 2)[-1].ratio is None
+    assert h.last_level("svc") is None and h.summary("svc", 2).days[-1].ratio is None
     told: list[Problem] = []
     h.listen(told.append)
     h.listen(told.append)  # a late listener hears it too, still once per listener
@@ -223,7 +223,7 @@ def test_a_file_from_before_versions_is_stamped_with_every_row(
     opened.append(h)
     assert h.available
     assert count(path, "PRAGMA user_version") == history_db.SCHEMA_VERSION
-    assert count(path) == 50 and h.last_check("svc") is not None
+    assert count(path) == 50 and h.summary("svc").last_check is not None
 
 
 # -- 3. a lock held by another process during a change ---------------------------------------
@@ -267,7 +267,7 @@ async def test_a_failed_flush_puts_its_rows_back_in_order(tmp_path: Path) -> Non
     disk.full = False
     await history.flush()  # the failed batch first, then what came after it
     assert count(path) == 4 and len(told) == 1
-    assert history.last_check("svc") == now - timedelta(minutes=1)
+    assert history.summary("svc").last_check == now - timedelta(minutes=1)
     assert history.last_level("svc") == (Level.OPERATIONAL, now - timedelta(minutes=1))
     history.db = disk.real
     history.close()
@@ -396,7 +396,7 @@ def test_a_clock_set_back_never_ends_an_incident_before_it_starts(
     h.record("svc", snap(Level.MAJOR_OUTAGE, "down"), now)
     h.record("svc", snap(Level.OPERATIONAL), now - timedelta(hours=1))  # clock set back 1 h
     h.commit()
-    [row] = h.incidents("svc")
+    [row] = h.summary("svc").incidents
     assert row.ended is not None and row.ended >= row.started
     raw = h.db.execute("SELECT started, ended FROM incidents").fetchone()  # type: ignore[union-attr]
     assert raw[1] >= raw[0]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import check
+from ..core.alerts import format_duration
 from ..core.backfill import Backfill
 from ..core.catalog import Service
 from ..core.fetch import Fetcher, FetchResult
@@ -206,7 +207,7 @@ def text(summaries: Sequence[tuple[Service, Summary]]) -> str:
 def incident_lines(inc: IncidentView) -> list[str]:
     """One line for the incident, and one for its timeline when that adds anything."""
     end = _when(inc.ended, inc.started) if inc.ended is not None else "ongoing"
-    took = f" ({duration(inc.duration)})" if inc.duration is not None else ""
+    took = f" ({format_duration(inc.duration)})" if inc.duration is not None else ""
     title = clean(inc.title, 160, single_line=True)
     lines = [
         f"    {_when(inc.started)} → {end}{took}  {inc.level.label}  {title}"
@@ -224,7 +225,7 @@ def incident_lines(inc: IncidentView) -> list[str]:
         )
         shown = [f"{name} {_when(at, inc.started)}" for name, at in steps if at is not None]
         if line.lead is not None:
-            shown.append(f"your probe knew {duration(line.lead)} before the page")
+            shown.append(f"your probe knew {format_duration(line.lead)} before the page")
         lines.append("      " + " · ".join(shown))
     return lines
 
@@ -235,15 +236,3 @@ def _when(at: datetime, same_day_as: datetime | None = None) -> str:
     if same_day_as is not None and at.date() == same_day_as.astimezone().date():
         return at.strftime("%H:%M")
     return at.strftime("%Y-%m-%d %H:%M")
-
-
-def duration(span: timedelta) -> str:
-    """'45 min', '1 h 40 min', '3 d 2 h'; '<1 min' for less."""
-    minutes = int(span.total_seconds() // 60)
-    if minutes < 1:
-        return "<1 min"
-    days, rest = divmod(minutes, 1440)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else ""]
-    parts.append(f"{minutes} min" if minutes and not days else "")
-    return " ".join(p for p in parts if p)

@@ -75,20 +75,22 @@ class Backfill:
                 return url
         return None
 
-    def _last(self, url: str, service: Service) -> Fetched | None:
+    def _rows(self) -> dict[str, Fetched]:
         if self._fetched is None:
             self._fetched = self.history.fetched()
+        return self._fetched
+
+    def _last(self, url: str, service: Service) -> Fetched | None:
         # Kept per page and service, so a service new on a page read today is still due.
-        return self._fetched.get(f"{url}#{service.id}")
+        return self._rows().get(f"{url}#{service.id}")
 
     def _validators(self, url: str, services: Sequence[Service]) -> Validators | None:
         """The page's ETag and Last-Modified when every service has its record stored: a 304
         then says all of them are current (a new service needs the body itself)."""
         rows = [self._last(url, s) for s in services]
-        if not rows or any(r is None or not r[1] for r in rows):
+        if not all(r is not None and r[1] for r in rows):
             return None
-        first = rows[0]
-        return (first[2], first[3]) if first is not None else None
+        return (rows[0][2], rows[0][3]) if rows and rows[0] is not None else None
 
     def _mark(
         self,
@@ -98,12 +100,10 @@ class Backfill:
         etag: str | None = None,
         modified: str | None = None,
     ) -> None:
-        if self._fetched is None:
-            self._fetched = self.history.fetched()
         when = self.clock()
         for service in services:
             key = f"{url}#{service.id}"
-            self._fetched[key] = (when.timestamp(), ok, etag, modified)
+            self._rows()[key] = (when.timestamp(), ok, etag, modified)
             self.history.mark_fetched(key, when, ok, etag, modified)
 
     def spawn(self, services: Sequence[Service], polled: Sequence[FetchResult]) -> None:
@@ -174,14 +174,7 @@ class Backfill:
             log.info("no record from %s: %s", url, exc)
             self._mark(url, services, False)
             return False
-        # A 304 answered from the client's own copy carries no validators: keep the stored ones.
-        fresh = (result.etag, result.modified)
-        self._mark(
-            url,
-            services,
-            True,
-            *(fresh if any(fresh) else self._validators(url, services) or fresh),
-        )
+        self._mark(url, services, True, result.etag, result.modified)
         self.reads += 1
         return True
 

@@ -54,7 +54,7 @@ class FetchResult:
     failure: Failure | None = None
     retry_after: float | None = None
     wire_bytes: int = 0
-    etag: str | None = None  # the validators of a fresh body, for a conditional GET later
+    etag: str | None = None  # the validators of the body, for a conditional GET later
     modified: str | None = None
 
     @property
@@ -201,8 +201,12 @@ class Fetcher:
                 return FetchResult(key, status=status), location
             if status == 304 and (cached is not None or validators):
                 self.not_modified += 1
-                body = cached.body if cached is not None else None
-                return FetchResult(key, body, status, not_modified=True), None
+                if cached is None:  # the caller's validators: it keeps the body itself
+                    return FetchResult(key, None, status, not_modified=True), None
+                result = FetchResult(
+                    key, cached.body, status, not_modified=True, etag=etag, modified=modified
+                )
+                return result, None
             if status >= 400:
                 wait = retry_after(response.headers.get("retry-after"))
                 failure = _http_failure(status, wait)

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,22 +61,6 @@ class Problem:
 
     title: str
     detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class DayUptime:
-    day: date
-    ratio: float | None
-    worst: Level
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentRow:
-    title: str
-    url: str | None
-    level: Level
-    started: datetime
-    ended: datetime | None
 
 
 def history_path() -> Path:
@@ -468,21 +452,6 @@ class History:
         first = since[0][0] if since else None
         return Level.parse(raw), datetime.fromtimestamp(first or at).astimezone()
 
-    def last_check(self, service: str) -> datetime | None:
-        rows = self._read("SELECT at FROM checks WHERE service=?", (service,))
-        return datetime.fromtimestamp(rows[0][0]).astimezone() if rows else None
-
-    def incidents(self, service: str, limit: int = 20) -> list[IncidentRow]:
-        rows = self._read(
-            "SELECT title, url, level, started, ended FROM incidents WHERE service=? "
-            "ORDER BY started DESC LIMIT ?",
-            (service, limit),
-        )
-        return [
-            IncidentRow(t, u, Level.parse(lv), _local(s), _local(max(e, s)) if e else None)
-            for t, u, lv, s, e in rows
-        ]
-
     def leads(self, service: str, limit: int = 20) -> list[tuple[datetime, float, str]]:
         rows = self._read(
             "SELECT at, minutes, detail FROM leads WHERE service=? ORDER BY at DESC LIMIT ?",
@@ -496,15 +465,6 @@ class History:
 
         when = (now or self.clock()).astimezone()
         return history_past.summarize(self._read, service, days, when, HOLD)
-
-    def uptime(
-        self, service: str, days: int = SHOW_DAYS, now: datetime | None = None
-    ) -> list[DayUptime]:
-        """Per local day, the share of known time that was operational (or maintenance)."""
-        return [
-            DayUptime(d.day, d.ratio, d.level or Level.UNKNOWN)
-            for d in self.summary(service, days, now or datetime.now()).days
-        ]
 
 
 def _local(ts: float) -> datetime:

@@ -135,7 +135,8 @@ def _incidents(query: Query, service: str, start: float, end: float) -> tuple[In
     }
     seen = dict(query("SELECT incident, at FROM seen WHERE service=?", (service,)))
     leads = query(
-        "SELECT at, minutes FROM leads WHERE service=? AND at >= ?", (service, start - DAY)
+        "SELECT at, minutes FROM leads WHERE service=? AND at >= ? ORDER BY at",
+        (service, start - DAY),
     )
     notices = [
         n
@@ -182,7 +183,7 @@ def _timeline(
     notification, the end."""
     close = ended if ended is not None else now
     lead = next(
-        ((at, minutes) for at, minutes in sorted(leads) if started - MATCH_BEFORE <= at <= close),
+        ((at, minutes) for at, minutes in leads if started - MATCH_BEFORE <= at <= close),
         None,
     )
     probe = page = None

@@ -177,16 +177,13 @@ def _google(body: bytes, product: str | None, page_url: str) -> Record:
     data = load_json(body)
     if not isinstance(data, list):
         raise ParseError("unexpected JSON shape")
-    want = (product or "").strip().casefold()
+    want = google.wanted(product)
     out = []
     for raw in data[:MAX_PAST]:
         if not isinstance(raw, dict):
             continue
         products = objs(raw.get("affected_products"))[:500]
-        if want and not any(
-            want in (text(p.get("id")).strip().casefold(), text(p.get("title")).strip().casefold())
-            for p in products
-        ):
+        if not google.affects(products, want):
             continue
         started = parse_time(raw.get("begin"))
         if started is None:

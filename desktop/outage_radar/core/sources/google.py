@@ -38,17 +38,13 @@ def parse(primary: bytes, *, product: str | None = None, page_url: str = "") -> 
     data = load_json(primary)
     if not isinstance(data, list):
         raise ParseError("unexpected JSON shape")
-    want = (product or "").strip().casefold()
+    want = wanted(product)
     incidents: list[Incident] = []
     for raw in data[:MAX_SCAN]:
         if not isinstance(raw, dict) or raw.get("end") not in (None, ""):
             continue  # only incidents without an end are still open
         products = objs(raw.get("affected_products"))
-        if want and not any(
-            text(p.get("id")).strip().casefold() == want
-            or text(p.get("title")).strip().casefold() == want
-            for p in products[:500]
-        ):
+        if not affects(products, want):
             continue
         incidents.append(incident(raw, products, page_url))
         if len(incidents) >= MAX_INCIDENTS:
@@ -56,6 +52,19 @@ def parse(primary: bytes, *, product: str | None = None, page_url: str = "") -> 
     # No open incident means operational: the dashboard lists every incident it has.
     level = worst([i.level for i in incidents], default=Level.OPERATIONAL)
     return Snapshot(level=level, incidents=tuple(incidents))
+
+
+def wanted(product: str | None) -> str:
+    """A catalog's product (an id or a title) as `affects` compares it."""
+    return (product or "").strip().casefold()
+
+
+def affects(products: list[dict[str, Any]], want: str) -> bool:
+    """Whether an incident's affected products include `want` (by id or title); any, without."""
+    return not want or any(
+        want in (text(p.get("id")).strip().casefold(), text(p.get("title")).strip().casefold())
+        for p in products[:500]
+    )
 
 
 def incident(raw: dict[str, Any], products: list[dict[str, Any]], page_url: str) -> Incident:
